@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures one thing beside a baseline run in the same process and records it."""

@@ -1,0 +1,72 @@
+"""Login, logout and password changes; sessions end by rotating the account's token."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.auth.passwords import PasswordTooWeak, check_policy, make_hasher, verify
+from lms.core.errors import PermissionDenied, ValidationFailed
+from lms.core.models import utcnow
+from lms.extensions import db
+from lms.org.models import Employee, new_session_token
+
+LOGIN_FAILED = "The e-mail or password is wrong."
+CURRENT_PASSWORD_WRONG = "The current password is wrong."
+
+
+def _hasher():
+    cfg = current_app.config
+    return make_hasher(cfg["LMS_ARGON2_TIME_COST"], cfg["LMS_ARGON2_MEMORY_KIB"])
+
+
+def find_active_by_email(email: str) -> Employee | None:
+    """The active employee with this e-mail, compared case-insensitively."""
+    return db.session.execute(
+        select(Employee).where(Employee.email == email.strip().lower(), Employee.active)
+    ).scalar_one_or_none()
+
+
+def authenticate(email: str, password: str) -> Employee:
+    """Return the employee whose credentials these are, or refuse without saying which part failed."""
+    employee = find_active_by_email(email)
+    hasher = _hasher()
+    if not verify(hasher, employee.password_hash if employee else None, password):
+        raise PermissionDenied(LOGIN_FAILED)
+    if hasher.check_needs_rehash(employee.password_hash):
+        employee.password_hash = hasher.hash(password)
+    employee.last_login_at = utcnow()
+    return employee
+
+
+def set_password(employee: Employee, password: str) -> None:
+    """Set a new password and end every session the account had."""
+    try:
+        check_policy(password)
+    except PasswordTooWeak as exc:
+        raise ValidationFailed(str(exc), [str(exc)]) from exc
+    employee.password_hash = _hasher().hash(password)
+    end_all_sessions(employee)
+
+
+def change_password(employee: Employee, current_password: str, new_password: str) -> None:
+    """Change one's own password after proving the current one."""
+    if not verify(_hasher(), employee.password_hash, current_password):
+        raise ValidationFailed(CURRENT_PASSWORD_WRONG, [CURRENT_PASSWORD_WRONG])
+    set_password(employee, new_password)
+
+
+def end_all_sessions(employee: Employee) -> None:
+    """Rotate the session token so that every existing session cookie stops working."""
+    employee.session_token = new_session_token()
+    db.session.flush()
+
+
+def load_session_user(user_id: str) -> Employee | None:
+    """Flask-Login's user loader: the id carries the token, which must still match."""
+    pk, _, token = user_id.partition(":")
+    if not pk.isdigit() or not token:
+        return None
+    employee = db.session.get(Employee, int(pk))
+    if employee is None or not employee.active or employee.session_token != token:
+        return None
+    return employee

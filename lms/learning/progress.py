@@ -1,0 +1,138 @@
+"""A learner's way through a course: opening modules, marking them complete, completing the course."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
+
+from lms.core.errors import NotFound, PermissionDenied
+from lms.core.models import utcnow
+from lms.core.signals import course_completed
+from lms.extensions import db
+from lms.learning.certificates import issue_certificate
+from lms.learning.completion import completion_requirement, outstanding
+from lms.learning.models import Course, CourseModule, Enrolment, ModuleProgress
+from lms.org.models import Employee
+
+
+def get_course(slug: str) -> Course:
+    """The live course with this slug, or NotFound."""
+    course = db.session.execute(select(Course).where(Course.slug == slug, Course.archived.is_(False))).scalar_one_or_none()
+    if course is None:
+        raise NotFound("No such course.")
+    return course
+
+
+def find_enrolment(employee: Employee, course: Course) -> Enrolment | None:
+    """The employee's enrolment in the course, if any."""
+    # The caller holds the course, so enrolment.course resolves without loading it (and its modules) again.
+    return db.session.execute(
+        select(Enrolment).where(Enrolment.employee_id == employee.id, Enrolment.course_id == course.id)
+        .options(lazyload(Enrolment.course))
+    ).scalar_one_or_none()
+
+
+def enrol(employee: Employee, course: Course) -> Enrolment:
+    """Enrol an employee by hand (a cohort member, a booked workshop attendee); idempotent."""
+    enrolment = find_enrolment(employee, course)
+    if enrolment is None:
+        enrolment = Enrolment(employee=employee, course=course)
+        db.session.add(enrolment)
+        db.session.flush()
+    return enrolment
+
+
+def require_module(course: Course, stem: str, employee: Employee) -> CourseModule:
+    """The live module; facilitator pages only for trainers."""
+    module = course.module(stem)
+    if module is None:
+        raise NotFound("No such module.")
+    if module.for_role == "facilitator" and not employee.has_any_role("trainer", "lead_trainer"):
+        raise PermissionDenied("This page is for trainers.")
+    return module
+
+
+def progress_by_module(employee: Employee, course: Course) -> dict[int, ModuleProgress]:
+    """The employee's progress rows for this course's modules, by module id."""
+    rows = db.session.execute(
+        select(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
+        .where(ModuleProgress.employee_id == employee.id, CourseModule.course_id == course.id)
+    ).scalars()
+    return {row.module_id: row for row in rows}
+
+
+def _progress_row(employee: Employee, module: CourseModule, now: datetime, completing: bool = False) -> ModuleProgress:
+    """Get or create the progress row; a concurrent create (double click, two tabs) is absorbed.
+
+    The create is an insert that does nothing on a conflict (one statement, no savepoint); when another
+    request won the race, its row is read back.
+    """
+    stmt = select(ModuleProgress).where(ModuleProgress.employee_id == employee.id, ModuleProgress.module_id == module.id)
+    row = db.session.execute(stmt).scalar_one_or_none()
+    if row is not None:
+        return row
+    dialect = db.session.connection().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    created = db.session.execute(
+        insert(ModuleProgress).values(employee_id=employee.id, module_id=module.id, first_viewed_at=now,
+                                      last_viewed_at=now, completed_at=now if completing else None)
+        .on_conflict_do_nothing().returning(ModuleProgress)
+    ).scalar_one_or_none()
+    return created if created is not None else db.session.execute(stmt).scalar_one()
+
+
+def view_module(employee: Employee, enrolment: Enrolment, module: CourseModule, completing: bool = False) -> ModuleProgress:
+    """Record that the learner opened (or, `completing`, completed) a module; the course resumes here next time."""
+    now = utcnow()
+    row = _progress_row(employee, module, now, completing)
+    row.last_viewed_at = now
+    if completing and row.completed_at is None:
+        row.completed_at = now
+    if enrolment.started_at is None:
+        enrolment.started_at = now
+    enrolment.last_module_id = module.id
+    db.session.flush()
+    return row
+
+
+def complete_module(employee: Employee, enrolment: Enrolment, module: CourseModule) -> bool:
+    """Mark a module complete (idempotent); returns True when this completed the course."""
+    view_module(employee, enrolment, module, completing=True)
+    return refresh_completion(enrolment)
+
+
+def refresh_completion(enrolment: Enrolment) -> bool:
+    """Complete the enrolment (and issue its certificate) once every requirement is met."""
+    if enrolment.completed_at is not None:
+        return False
+    # Most calls come before the last module: one count settles them without asking every requirement.
+    if completed_module_count(enrolment) < len(enrolment.course.learner_modules) or outstanding(enrolment):
+        return False
+    enrolment.completed_at = utcnow()
+    db.session.flush()
+    issue_certificate(enrolment)
+    course_completed.send(None, enrolment=enrolment)
+    return True
+
+
+def completed_module_count(enrolment: Enrolment) -> int:
+    """How many of the course's learner modules the enrolled employee has completed."""
+    return db.session.execute(
+        select(func.count()).select_from(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
+        .where(ModuleProgress.employee_id == enrolment.employee_id, CourseModule.course_id == enrolment.course_id,
+               CourseModule.archived.is_(False), CourseModule.for_role == "learner",
+               ModuleProgress.completed_at.is_not(None))
+    ).scalar_one()
+
+
+@completion_requirement
+def all_learner_modules_completed(enrolment: Enrolment) -> str | None:
+    """Every live learner module is marked complete."""
+    total = len(enrolment.course.learner_modules)
+    done = completed_module_count(enrolment)
+    if done < total:
+        return f"Complete the remaining {total - done} of {total} modules."
+    return None

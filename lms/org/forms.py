@@ -1,0 +1,54 @@
+"""Admin forms for the roster, employees and departments."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from lms.core.forms import choices
+from wtforms import BooleanField, DecimalField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.auth.passwords import MIN_PASSWORD_LENGTH, PASSWORD_LENGTH_MESSAGE
+from lms.core.roles import ALL_ROLES
+from lms.org.models import DEPARTMENT_KINDS
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField("Roster CSV file", validators=[FileRequired("Choose the CSV file exported from HR.")],
+                     description="UTF-8 CSV with a header line; comma or semicolon separated.")
+    deactivate_missing = BooleanField("Deactivate employees who are not in the file",
+                                      description="Their history is kept; they can no longer log in.")
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: its CSRF token guards a confirmation button."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EmployeeRolesForm(FlaskForm):
+    roles = MultiCheckboxField("Roles", choices=choices([(r, r.replace("_", " ")) for r in ALL_ROLES if r != "learner"]),
+                               description="Everyone is a learner.")
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters. Their other sessions end.")
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField("Kind", choices=choices([(k, k.replace("_", " ")) for k in DEPARTMENT_KINDS]))
+    max_away_fraction = DecimalField(
+        "Share of staff who may be away at once", places=2,
+        validators=[DataRequired(), NumberRange(min=0.01, max=1)],
+        description="The staffing floor: 0.2 lets a fifth of the department attend a workshop on the same day.",
+    )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Length(max=100)])

@@ -1,0 +1,329 @@
+"""A learner's attempts: start or resume, save answers as they go, submit, time out, grade, review rules."""
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import lazyload
+from sqlalchemy.exc import IntegrityError
+
+from lms.core.database import begin_write
+from lms.core.errors import Conflict, NotFound, ValidationFailed
+from lms.core.models import utcnow
+from lms.core.signals import attempt_graded, quiz_passed
+from lms.extensions import db
+from lms.org.models import Employee
+from lms.quizzes import qtypes
+from lms.quizzes.assembly import draw_questions
+from lms.quizzes.models import Quiz, QuizAttempt, QuizResponseChoice, QuizSlot
+
+# Answers that arrive this long after the deadline still count (a slow network, a click at the last second).
+GRACE = timedelta(seconds=30)
+PAGE_SIZE = 5
+MAX_TEXT = 20_000
+
+
+class NoAttemptsLeft(Conflict):
+    """Every attempt the quiz allows has been used."""
+
+
+class AttemptClosed(Conflict):
+    """The attempt was already submitted or timed out."""
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What became of answers sent to an attempt."""
+
+    saved: bool
+    closed: bool  # the attempt is (now) closed: submitted elsewhere, or out of time
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """What the review of a closed attempt may show."""
+
+    show_feedback: bool
+    show_right_answers: bool
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def get_attempt(attempt_id: int, employee: Employee) -> QuizAttempt:
+    """The employee's own attempt with this id; anyone else's is NotFound."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.employee_id != employee.id:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def attempts_of(employee: Employee, quiz: Quiz) -> list[QuizAttempt]:
+    """The employee's attempts at the quiz, first to last."""
+    return list(db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.employee_id == employee.id, QuizAttempt.quiz_id == quiz.id)
+        .order_by(QuizAttempt.number).options(lazyload(QuizAttempt.slots))
+    ).scalars())
+
+
+def open_attempt(employee: Employee, quiz: Quiz) -> QuizAttempt | None:
+    """The employee's attempt in progress, if any."""
+    return db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.employee_id == employee.id, QuizAttempt.quiz_id == quiz.id,
+                                  QuizAttempt.state == "in_progress")
+    ).scalar_one_or_none()
+
+
+def attempts_left(quiz: Quiz, used: int) -> int | None:
+    """How many more attempts may start after `used`; None when unlimited."""
+    return None if quiz.unlimited else max(0, quiz.attempts_allowed - used)
+
+
+def page_count(attempt: QuizAttempt) -> int:
+    """How many pages the attempt's questions fill."""
+    return max(1, math.ceil(len(attempt.slots) / PAGE_SIZE))
+
+
+def page_slots(attempt: QuizAttempt, page: int) -> list[QuizSlot]:
+    """The slots shown on page `page` (1-based), or NotFound."""
+    if not 1 <= page <= page_count(attempt):
+        raise NotFound("No such page.")
+    return attempt.slots[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+
+
+def is_past_grace(attempt: QuizAttempt, now: datetime) -> bool:
+    """True when answers for the attempt may no longer be counted."""
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+# --------------------------------------------------------------------------- starting
+
+
+def start_attempt(employee: Employee, quiz: Quiz, now: datetime | None = None) -> QuizAttempt:
+    """Resume the open attempt, or start the next one if the quiz allows it."""
+    now = now or utcnow()
+    begin_write(db.session)  # SQLite: decide under the write lock, and keep the savepoint below from committing
+    close_expired(now, employee=employee, quiz=quiz)
+    existing = open_attempt(employee, quiz)
+    if existing is not None:
+        return existing
+    used = db.session.execute(
+        select(func.max(QuizAttempt.number)).where(QuizAttempt.employee_id == employee.id, QuizAttempt.quiz_id == quiz.id)
+    ).scalar() or 0
+    if attempts_left(quiz, used) == 0:
+        raise NoAttemptsLeft("You have used every attempt this quiz allows.")
+    rng = random.Random(secrets.randbits(64))
+    questions = draw_questions(quiz, rng)
+    if not questions:
+        raise Conflict("This quiz has no questions yet.")
+    slots = [
+        QuizSlot(position=i, question_id=q.id, marks=1.0 if q.has_marks else 0.0, layout=qtypes.layout(q.data, rng))
+        for i, q in enumerate(questions, start=1)
+    ]
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    attempt = QuizAttempt(quiz_id=quiz.id, employee_id=employee.id, number=used + 1, state="in_progress",
+                          started_at=now, deadline=deadline, max_score=sum(s.marks for s in slots), slots=slots)
+    try:
+        # A concurrent start (PostgreSQL) loses on the unique constraints and resumes the winner's attempt.
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        existing = open_attempt(employee, quiz)
+        if existing is not None:
+            return existing
+        raise Conflict("Another attempt was started at the same moment. Open the quiz page again.") from None
+    return attempt
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def _is_blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw.strip() == ""
+    if isinstance(raw, dict):
+        return all(_is_blank(v) for v in raw.values())
+    if isinstance(raw, (list, tuple)):
+        return all(_is_blank(v) for v in raw)
+    return False
+
+
+def _lock_open(attempt: QuizAttempt, now: datetime) -> bool:
+    """Take the attempt's row while it is open (saves and submits queue here); False once it is closed."""
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
+        .values(last_saved_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(claimed)
+
+
+def save_answers(attempt: QuizAttempt, answers: dict[int, Any], now: datetime | None = None) -> SaveOutcome:
+    """Store what the browser sent for some slots (by position); late answers close the attempt instead."""
+    now = now or utcnow()
+    if not attempt.is_open:
+        return SaveOutcome(saved=False, closed=True)
+    if is_past_grace(attempt, now):
+        close_attempt(attempt, now, timed_out=True)
+        return SaveOutcome(saved=False, closed=True)
+    by_position = {slot.position: slot for slot in attempt.slots}
+    checked: list[tuple[QuizSlot, Any]] = []
+    for position, raw in answers.items():
+        slot = by_position.get(position)
+        if slot is None:
+            raise ValidationFailed("An answer was sent for a question that is not in this attempt.")
+        if isinstance(raw, str) and len(raw) > MAX_TEXT:
+            raise ValidationFailed(f"An answer is longer than {MAX_TEXT} characters.")
+        try:
+            qtypes.decode(slot.question.data, slot.layout, raw)
+        except qtypes.ResponseError:
+            raise ValidationFailed("An answer does not belong to its question.") from None
+        checked.append((slot, raw))
+    if not _lock_open(attempt, now):
+        return SaveOutcome(saved=False, closed=True)
+    for slot, raw in checked:
+        slot.response = raw
+        slot.answered = not _is_blank(raw)
+        slot.saved_at = now
+    db.session.flush()
+    return SaveOutcome(saved=True, closed=False)
+
+
+# --------------------------------------------------------------------------- submitting and grading
+
+
+def submit_attempt(attempt: QuizAttempt, now: datetime | None = None) -> QuizAttempt:
+    """Close and grade the attempt on its saved answers; AttemptClosed when it already was."""
+    now = now or utcnow()
+    if not close_attempt(attempt, now, timed_out=is_past_grace(attempt, now)):
+        raise AttemptClosed("This attempt was already submitted.")
+    return attempt
+
+
+def close_attempt(attempt: QuizAttempt, now: datetime, timed_out: bool = False) -> bool:
+    """Move an open attempt to submitted and grade it; False if another request closed it first."""
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
+        .values(state="submitted", submitted_at=now, timed_out=timed_out)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.refresh(attempt)
+        return False
+    db.session.refresh(attempt, ["state", "submitted_at", "timed_out"])  # the rest did not change
+    finish_if_marked(attempt, now, _grade_slots(attempt))
+    return True
+
+
+def close_expired(now: datetime | None = None, employee: Employee | None = None, quiz: Quiz | None = None) -> int:
+    """Close and grade every open attempt past its deadline and grace (optionally one person's or one quiz's)."""
+    now = now or utcnow()
+    stmt = select(QuizAttempt).where(QuizAttempt.state == "in_progress", QuizAttempt.deadline.is_not(None),
+                                     QuizAttempt.deadline < now - GRACE)
+    if employee is not None:
+        stmt = stmt.where(QuizAttempt.employee_id == employee.id)
+    if quiz is not None:
+        stmt = stmt.where(QuizAttempt.quiz_id == quiz.id)
+    closed = 0
+    for attempt in db.session.execute(stmt).scalars().all():
+        closed += close_attempt(attempt, now, timed_out=True)
+    return closed
+
+
+def current_slots(attempt: QuizAttempt) -> list[QuizSlot]:
+    """The attempt's slots as committed now (another request may have changed them)."""
+    return list(db.session.execute(
+        select(QuizSlot).where(QuizSlot.attempt_id == attempt.id).order_by(QuizSlot.position)
+        .execution_options(populate_existing=True)
+    ).scalars())
+
+
+def _grade_slots(attempt: QuizAttempt) -> list[SlotMark]:
+    """Grade every slot as saved now; returns what scoring needs (marks, fraction, waiting for a trainer)."""
+    # Written in two statements (grades by primary key, choices as one insert) rather than one per slot and choice.
+    grades, choices = [], []
+    slots = current_slots(attempt)
+    for slot in slots:
+        question = slot.question.data
+        response = qtypes.decode(question, slot.layout, slot.response)
+        grade = qtypes.grade(question, response)
+        grades.append({"id": slot.id, "fraction": grade.fraction, "feedback": list(grade.feedback),
+                       "needs_marking": grade.needs_marking})
+        choices += [{"slot_id": slot.id, "question_id": slot.question_id, "choice": choice}
+                    for choice in sorted(set(response_choices(question, response)))]
+    if grades:
+        db.session.execute(update(QuizSlot), grades)
+    if choices:
+        db.session.execute(insert(QuizResponseChoice), choices)
+    for slot in slots:
+        db.session.expire(slot, ["fraction", "feedback", "needs_marking"])  # written above, past the session
+    return [SlotMark(slot.marks, grade["fraction"], grade["needs_marking"]) for slot, grade in zip(slots, grades)]
+
+
+def response_choices(question: dict[str, Any], response: Any) -> list[str]:
+    """What a response chose, as short strings counted by the statistics (answer indexes, pairs, typed text)."""
+    qtype = question["type"]
+    if response is None or qtype in ("essay", "description"):
+        return []
+    if qtype == "multichoice":
+        return [str(i) for i in (response if isinstance(response, list) else [response])]
+    if qtype == "truefalse":
+        return ["true" if response else "false"]
+    if qtype == "matching":
+        return [f"{stem}:{choice}" for stem, choice in response.items()]
+    text = str(response).strip().lower()
+    return [text[:255]] if text else []
+
+
+@dataclass(frozen=True)
+class SlotMark:
+    """What scoring needs of one slot."""
+
+    marks: float
+    fraction: float | None
+    needs_marking: bool
+
+
+def finish_if_marked(attempt: QuizAttempt, now: datetime, slots: list | None = None) -> None:
+    """Score the attempt (from `slots` just graded, else as stored now); once nothing waits for a trainer it is
+    graded, and a pass is announced."""
+    slots = current_slots(attempt) if slots is None else slots
+    pending = any(s.needs_marking for s in slots)
+    score = sum(s.marks * (s.fraction or 0.0) for s in slots if not s.needs_marking)
+    attempt.score = min(round(score, 6), attempt.max_score)
+    if pending:
+        attempt.state, attempt.percent, attempt.passed = "needs_marking", None, None
+        db.session.flush()
+        return
+    attempt.percent = round(100.0 * attempt.score / attempt.max_score, 6) if attempt.max_score else 100.0
+    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+    attempt.state, attempt.graded_at = "graded", now
+    db.session.flush()
+    attempt_graded.send(None, attempt=attempt)
+    if attempt.passed:
+        quiz_passed.send(None, employee_id=attempt.employee_id, course_id=attempt.quiz.course_id)
+
+
+# --------------------------------------------------------------------------- review
+
+
+def review_rules(attempt: QuizAttempt) -> ReviewRules:
+    """Feedback once an attempt is closed; right answers only when no attempt is left, or once passed."""
+    if attempt.is_open or attempt.state == "submitted":
+        return ReviewRules(False, False)
+    others = db.session.execute(
+        select(QuizAttempt.state, QuizAttempt.passed)
+        .where(QuizAttempt.employee_id == attempt.employee_id, QuizAttempt.quiz_id == attempt.quiz_id)
+    ).all()
+    quiz = attempt.quiz
+    still_open = any(state == "in_progress" for state, _ in others)
+    passed = any(p for _, p in others)
+    out_of_attempts = not quiz.unlimited and len(others) >= quiz.attempts_allowed
+    return ReviewRules(show_feedback=quiz.review == "after_each",
+                       show_right_answers=not still_open and (passed or out_of_attempts))

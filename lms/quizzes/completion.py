@@ -1,0 +1,18 @@
+"""The pass-the-quiz completion requirement of courses whose completion needs the quiz."""
+from __future__ import annotations
+
+from lms.learning.completion import completion_requirement
+from lms.learning.models import Enrolment
+from lms.quizzes.assembly import quiz_for
+from lms.quizzes.queries import has_passed
+
+
+@completion_requirement
+def quiz_passed_if_required(enrolment: Enrolment) -> str | None:
+    """A course with `completion_quiz` needs a passed attempt at its quiz."""
+    course = enrolment.course
+    if not course.completion_quiz or has_passed(enrolment.employee_id, course.id):
+        return None
+    quiz = quiz_for(course)
+    mark = quiz.pass_mark if quiz is not None else (course.quiz_settings or {}).get("pass_mark", 70)
+    return f"Pass the quiz ({mark:g}% needed)."

@@ -1,0 +1,740 @@
+"""The fast rollout planner: department-by-day quantities first, then rooms and trainers, then names.
+
+One attempt walks the working days in order towards a target finish index F. Each day:
+
+1. every site gets a slack (days to spare against F, by its rooms' seats, its slowest
+   department's floor, and an even pace when trainers are shared) and a number of its
+   largest rooms that keeps it on course (larger sessions spend fewer trainer-days);
+2. sites short of time open sessions first, then every site its full-size rooms, then its
+   smaller ones; trainers go least flexible first, and those that short-of-time sites need
+   tomorrow are kept back (a session started today would hold them tomorrow);
+3. each site's places go to its departments: those that must go today first (their floor
+   leaves no slack, or they need companions that would otherwise run out), then a share in
+   proportion to each department's remaining work, at most half a session each, so sessions
+   mix departments and kinds; then people are picked (those with leave first) and dealt
+   round the sessions.
+
+The search tries F from the lower bound upwards, bisects down to the lowest F that works,
+then retries just below it with perturbed priorities while time allows; sites that fell
+short get priority in the next attempt at the same F.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from math import ceil
+
+from lms.rollout.bound import LowerBound, lower_bound
+from lms.rollout.model import Model, compile_problem
+from lms.rollout.plan import Plan, Session, Unassigned
+from lms.rollout.problem import Problem
+
+DEFAULT_TIME_LIMIT = 25.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """Tuning of one attempt."""
+
+    # open a session that is not full only when the site's slack is at most this many days
+    partial_slack: int = 2
+    # a department is critical (takes every place its floor allows) within this many days of F
+    critical_margin: int = 1
+    # ... or when it is at least this full
+    partial_fill: float = 0.5
+    # use only as many of a site's largest rooms as finish it this many days before the target
+    room_margin: int = 2
+    # attempts per target while searching: each raises the sites that fell short in the one
+    # before and perturbs priorities a little
+    rounds: int = 2
+    # attempts at one target below the best finish found, once a plan is found
+    polish_rounds: int = 10
+    # also rank sites by how far they are behind an even pace to the target
+    pace: bool = True
+    # days of random noise on site priorities in the later attempts at a target
+    noise: float = 1.5
+    # keep each department to half of a day's places at a site while it is not critical
+    mix: bool = True
+
+
+@dataclass
+class SiteTrace:
+    """Why a site could not start more people, counted over the days of an attempt."""
+
+    no_room: int = 0
+    no_trainer: int = 0
+    no_people: int = 0
+
+
+@dataclass
+class Draft:
+    """The outcome of one attempt in index space."""
+
+    target: int
+    sessions: list[tuple[int, int, tuple[int, ...], list[int]]]  # start, room, trainers, attendees
+    unassigned: list[int]
+    trace: list[SiteTrace]
+
+    span: int = 1
+
+    @property
+    def finish(self) -> int:
+        """Index of the last day of the last session (0 for none)."""
+        return max(s[0] for s in self.sessions) + self.span - 1 if self.sessions else 0
+
+    def key(self) -> tuple[int, int, int]:
+        """Sort key: fewer unassigned, earlier finish, fewer sessions."""
+        return (len(self.unassigned), self.finish, len(self.sessions))
+
+
+@dataclass
+class _SiteDay:
+    """One site's sessions being opened on one day."""
+
+    site: int
+    slack: float
+    avail: dict[int, int]
+    total: int
+    rooms: list[int]
+    partial_ok: bool
+    first: set[int]  # departments that take every place their floor allows today
+    chosen: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)
+    seats: int = 0
+    no_trainer: bool = False
+
+
+@dataclass
+class _State:
+    room_free: list[int]
+    trainer_free: list[int]
+    trainer_week: list[dict[int, int]]
+    rem: list[int]
+    free_pool: list[list[int]]
+    cons_pool: list[list[int]]
+    site_rem: list[int]
+    day_starts: list[dict[int, int]]
+    away: list[int]  # per department: people in sessions started on the previous span-1 days
+    active: list[list[int]] = field(default_factory=list)
+
+
+def _room_prefix(model: Model, r: int) -> list[int]:
+    """Cumulative seats of one room over days 1..i, counting days a session can cover."""
+    pref = [0] * (model.n_days + 1)
+    ok = model.room_start_ok[r]
+    total = 0
+    for i in range(1, model.n_days + 1):
+        if any(ok[j] for j in range(max(1, i - model.span + 1), i + 1)):
+            total += model.room_seats[r]
+        pref[i] = total
+    return pref
+
+
+def _trainer_order(model: Model) -> list[int]:
+    """Trainers from the least to the most flexible: fewest sites, earliest last start."""
+    n_sites = len(model.sites)
+
+    def key(i: int) -> tuple[int, int, str]:
+        sites = model.trainer_sites[i]
+        last = max((j for j in range(model.n_days, 0, -1) if model.trainer_start_ok[i][j]), default=0)
+        return (n_sites + 1 if sites is None else len(sites), last, model.trainer_ids[i])
+
+    return sorted(range(len(model.trainer_ids)), key=key)
+
+
+class Attempt:
+    """One day-by-day pass with a target finish index."""
+
+    def __init__(self, model: Model, trainer_order: list[int], options: Options):
+        self.m = model
+        self.base_trainer_order = trainer_order
+        self.trainer_order = trainer_order
+        n_sites = len(model.sites)
+        self.flexibility = [n_sites + 1 if ts is None else len(ts) for ts in model.trainer_sites]
+        self.opt = options
+        self._reserved: set[int] = set()
+        # rooms too small for a session of the minimum size can never be used
+        self.site_rooms = [
+            sorted((r for r in rooms if model.room_seats[r] >= model.site_min_size[s]),
+                   key=lambda r: (-model.room_seats[r], model.room_ids[r]))
+            for s, rooms in enumerate(model.site_rooms)
+        ]
+        # seat_prefix[s][k]: cumulative seats of the site's k+1 largest rooms, by day
+        self.seat_prefix: list[list[list[int]]] = []
+        for rooms in self.site_rooms:
+            per_k: list[list[int]] = []
+            acc = [0] * (model.n_days + 1)
+            for r in rooms:
+                acc = [a + b for a, b in zip(acc, _room_prefix(model, r))]
+                per_k.append(acc)
+            self.seat_prefix.append(per_k or [acc])
+
+    def _new_state(self, last_start: int) -> tuple[_State, list[int]]:
+        """Fresh state, and the employees who cannot start on any day up to ``last_start``."""
+        m = self.m
+        free_pool, cons_pool = [], []
+        hopeless = []
+        site_rem = [0] * len(m.sites)
+        for k, emps in enumerate(m.dept_employees):
+            free = [e for e in emps if m.emp_blocked[e] is None]
+            cons = []
+            for e in emps:
+                blocked = m.emp_blocked[e]
+                if blocked is None:
+                    continue
+                if len(blocked) >= last_start and all(t in blocked for t in range(1, last_start + 1)):
+                    hopeless.append(e)
+                else:
+                    cons.append(e)
+            site_rem[m.dept_site[k]] += len(free) + len(cons)
+            # the most constrained first: they have the fewest days to choose from
+            cons.sort(key=lambda e: (-len(m.emp_blocked[e] or ()), e))
+            free.reverse()  # popped from the end, so the list order is kept
+            free_pool.append(free)
+            cons_pool.append(cons)
+        rem = [len(f) + len(c) for f, c in zip(free_pool, cons_pool)]
+        return _State(
+            room_free=[1] * len(m.room_ids),
+            trainer_free=[1] * len(m.trainer_ids),
+            trainer_week=[{} for _ in m.trainer_ids],
+            rem=rem,
+            free_pool=free_pool,
+            cons_pool=cons_pool,
+            site_rem=site_rem,
+            day_starts=[{} for _ in range(m.n_days + 2)],
+            away=[0] * len(m.dept_ids),
+            active=[[k for k in depts if rem[k]] for depts in m.site_depts],
+        ), hopeless
+
+    def run(self, target: int, bonus: list[float] | None = None,
+            rng: random.Random | None = None) -> Draft:
+        """Plan with finish target ``target`` (an index); everything unplaced ends unassigned.
+
+        ``bonus`` (days, per site) raises sites that fell short in an earlier attempt; ``rng``
+        perturbs site priorities and the order of equally flexible trainers.
+        """
+        m = self.m
+        if rng is None:
+            self.trainer_order = self.base_trainer_order
+            noise = [0.0] * len(m.sites)
+        else:
+            self.trainer_order = sorted(self.base_trainer_order,
+                                        key=lambda i: (self.flexibility[i], rng.random()))
+            noise = [rng.uniform(-self.opt.noise, self.opt.noise) for _ in m.sites]
+        span = m.span
+        last_start = min(target, m.n_days) - span + 1
+        st, hopeless = self._new_state(last_start)
+        trace = [SiteTrace() for _ in m.sites]
+        sessions: list[tuple[int, int, tuple[int, ...], list[int]]] = []
+        for t in range(1, last_start + 1):
+            if not any(st.site_rem):
+                break
+            if span > 1 and t > span:  # sessions started span days ago ended yesterday
+                for k, q in st.day_starts[t - span].items():
+                    st.away[k] -= q
+            trainers_today = self._trainers_available(st, t)
+            candidates = []
+            for s in range(len(m.sites)):
+                if not st.site_rem[s]:
+                    continue
+                avail, dept_finish = self._available(st, s, t)
+                slack = target - max(dept_finish, self._seat_finish(s, t, st.site_rem[s]))
+                if self.opt.pace:
+                    # shared trainers: a site behind an even pace to the target goes first
+                    share_left = st.site_rem[s] / max(1, m.site_headcount[s])
+                    slack = min(slack, (target - t + 1) - share_left * target)
+                slack += noise[s] - (bonus[s] if bonus else 0.0)
+                k = self._rooms_needed(s, t, st.site_rem[s], target)
+                candidates.append((slack, -st.site_rem[s], s, avail, k))
+            candidates.sort()
+            days = []
+            for slack, _, s, avail, k in candidates:
+                day = self._site_day(st, s, t, slack, avail, k, trace[s])
+                if day is not None:
+                    days.append(day)
+            self._reserved = self._reserve_for_tomorrow(st, t, candidates, trainers_today)
+            used: set[int] = set()
+            # sites short of time take what they need first; then the full-size rooms of the
+            # others, then their smaller rooms: a trainer-day seats most people in a large room
+            for day in days:
+                if day.slack <= self.opt.partial_slack:
+                    self._open_sessions(st, day, t, 0, trainers_today, used, trace[day.site])
+            for min_seats in (m.max_size, 0):
+                for day in days:
+                    self._open_sessions(st, day, t, min_seats, trainers_today, used, trace[day.site])
+            for day in days:
+                self._commit(st, day, t, target, used, sessions, trace[day.site])
+        unassigned = hopeless + [
+            e for k in range(len(m.dept_ids)) for e in st.cons_pool[k] + st.free_pool[k][::-1]
+        ]
+        return Draft(target, sessions, unassigned, trace, span)
+
+    def _trainers_available(self, st: _State, t: int) -> list[int]:
+        m = self.m
+        weeks = m.start_weeks[t]
+        out = []
+        for i in self.trainer_order:
+            if st.trainer_free[i] > t or not m.trainer_start_ok[i][t]:
+                continue
+            used = st.trainer_week[i]
+            cap = m.trainer_cap[i]
+            if all(used.get(w, 0) + n <= cap for w, n in weeks):
+                out.append(i)
+        return out
+
+
+    def _available(self, st: _State, s: int, t: int) -> tuple[dict[int, int], int]:
+        """People each active department of a site can start on day t, and its own finish estimate."""
+        m = self.m
+        span = m.span
+        avail: dict[int, int] = {}
+        finish = 0
+        active = [k for k in st.active[s] if st.rem[k]]
+        st.active[s] = active
+        for k in active:
+            cap = m.dept_cap[k]
+            finish = max(finish, t - 1 + span * ceil(st.rem[k] / cap))
+            a = min(cap - st.away[k], st.rem[k])
+            if a <= 0:
+                continue
+            n_free = len(st.free_pool[k])
+            if n_free < a:
+                ok = n_free
+                for e in st.cons_pool[k]:
+                    if t not in m.emp_blocked[e]:  # type: ignore[operator]
+                        ok += 1
+                        if ok >= a:
+                            break
+                a = min(a, ok)
+            if a > 0:
+                avail[k] = a
+        return avail, finish
+
+    def _rooms_needed(self, s: int, t: int, rem: int, target: int) -> int:
+        """How many of the site's largest rooms keep it on course for the target.
+
+        Fewer, larger sessions spend fewer trainer-days and make fewer sessions.
+        """
+        goal = target - self.opt.room_margin
+        for k in range(len(self.seat_prefix[s])):
+            if self._seat_finish(s, t, rem, k) <= goal:
+                return k + 1
+        return len(self.seat_prefix[s])
+
+    def _seat_finish(self, s: int, t: int, rem: int, k: int = -1) -> int:
+        pref = self.seat_prefix[s][k]
+        need = pref[t - 1] + self.m.span * rem
+        j = bisect_left(pref, need, lo=t - 1)
+        if j <= self.m.n_days:
+            return j
+        per_day = max(1, (pref[-1] - pref[0]) // max(1, self.m.n_days))
+        return self.m.n_days + ceil((need - pref[-1]) / per_day)
+
+    def _reserve_for_tomorrow(self, st: _State, t: int, candidates: list,
+                              trainers_today: list[int]) -> set[int]:
+        """Trainers that sites short of time will need tomorrow, when busy rooms free up.
+
+        A session started today would hold its trainers tomorrow as well, so sites with time
+        to spare may not take these today.
+        """
+        m = self.m
+        tomorrow = t + 1
+        if m.span < 2 or tomorrow > m.last_start or not m.n_trainers:
+            return set()
+        reserved: set[int] = set()
+        weeks = m.start_weeks[tomorrow]
+        for slack, _, s, _, k in candidates:
+            if slack > self.opt.partial_slack:
+                continue
+            rooms = sum(1 for r in self.site_rooms[s][:k]
+                        if st.room_free[r] == tomorrow and m.room_start_ok[r][tomorrow])
+            need = rooms * m.n_trainers
+            for i in trainers_today:
+                if need <= 0:
+                    break
+                sites = m.trainer_sites[i]
+                if i in reserved or (sites is not None and s not in sites):
+                    continue
+                if not m.trainer_start_ok[i][tomorrow]:
+                    continue
+                used = st.trainer_week[i]
+                if all(used.get(w, 0) + n <= m.trainer_cap[i] for w, n in weeks):
+                    reserved.add(i)
+                    need -= 1
+        return reserved
+
+    def _pick_trainers(self, st: _State, s: int, t: int, trainers_today: list[int],
+                       used: set[int]) -> tuple[int, ...] | None:
+        need = self.m.n_trainers
+        if need == 0:
+            return ()
+        picked = []
+        for i in trainers_today:
+            if i in used:
+                continue
+            sites = self.m.trainer_sites[i]
+            if sites is not None and s not in sites:
+                continue
+            picked.append(i)
+            if len(picked) == need:
+                return tuple(picked)
+        return None
+
+    def _site_day(self, st: _State, s: int, t: int, slack: float, avail: dict[int, int],
+                  n_rooms: int, trace: SiteTrace) -> _SiteDay | None:
+        """How many people the site can start today and in which free rooms; None if nobody."""
+        m = self.m
+        min_size = m.site_min_size[s]
+        total = min(sum(avail.values()), st.site_rem[s])
+        # a slow department needs companions until its last session: keep enough people back
+        blocks = max(
+            (ceil((st.rem[k] - avail.get(k, 0)) / m.dept_cap[k]) for k in st.active[s]), default=0
+        )
+        reserve = st.site_rem[s] - min_size * blocks
+        first: set[int] = set()
+        if reserve >= 0:
+            total = min(total, reserve)
+            # ... and the department's own people cannot be its companions: keep enough others
+            for k in st.active[s]:
+                short = min_size - m.dept_cap[k]
+                if short <= 0:
+                    continue
+                left_after = st.rem[k] - avail.get(k, 0)
+                needed = ceil(left_after / m.dept_cap[k]) * short
+                others = st.site_rem[s] - st.rem[k]
+                if needed and others >= needed:
+                    total = min(total, avail.get(k, 0) + others - needed)
+                    if others - needed <= total and avail.get(k):
+                        first.add(k)  # it must go today, or its companions run out first
+        elif blocks:
+            # the site cannot finish: spread its people so the slow departments get most places
+            total = min(total, max(min_size, st.site_rem[s] // blocks))
+        if total < min_size:
+            trace.no_people += 1
+            return None
+        rooms = [r for r in self.site_rooms[s][:n_rooms]
+                 if st.room_free[r] <= t and m.room_start_ok[r][t]]
+        if not rooms:
+            trace.no_room += 1
+            return None
+        # a session that is not full is worth it when time is short, when it takes the site's
+        # last people, or when people, not rooms, are what the site lacks (waiting gains nothing)
+        people_short = sum(avail.values()) < max(m.room_seats[r] for r in rooms)
+        partial_ok = slack <= self.opt.partial_slack or total >= st.site_rem[s] or people_short
+        return _SiteDay(s, slack, avail, total, rooms, partial_ok, first)
+
+    def _open_sessions(self, st: _State, day: _SiteDay, t: int, min_seats: int,
+                       trainers_today: list[int], used: set[int], trace: SiteTrace) -> None:
+        """Open sessions in the site's free rooms of at least ``min_seats`` while trainers last."""
+        m = self.m
+        min_size = m.site_min_size[day.site]
+        for r in day.rooms:
+            if day.no_trainer:
+                return
+            cap = m.room_seats[r]
+            if cap < min_seats or r in day.taken:
+                continue
+            left = day.total - day.seats
+            if left <= 0:
+                return
+            if left < min_size:
+                # the site's last few people: one more session, evened out with today's others,
+                # rather than a remainder too small for a session of its own
+                last = day.total >= st.site_rem[day.site]
+                if not (last and day.seats + left >= (len(day.chosen) + 1) * min_size):
+                    return
+            if left < cap and not day.partial_ok and left < self.opt.partial_fill * cap:
+                continue
+            trainers = self._pick_trainers(
+                st, day.site, t, trainers_today,
+                used if day.slack <= self.opt.partial_slack else used | self._reserved)
+            if trainers is None:
+                trace.no_trainer += 1
+                day.no_trainer = True
+                return
+            used.update(trainers)
+            day.taken.add(r)
+            day.chosen.append((r, trainers))
+            day.seats += min(cap, left)
+
+    def _commit(self, st: _State, day: _SiteDay, t: int, target: int, used: set[int],
+                sessions: list, trace: SiteTrace) -> None:
+        """Fix the site's sessions of the day: sizes, departments, names."""
+        m = self.m
+        s = day.site
+        min_size = m.site_min_size[s]
+        chosen, seats = day.chosen, day.seats
+        if not chosen:
+            return
+        if seats < day.total and len(chosen) == len(day.rooms):
+            trace.no_room += 1
+        # never leave a site a remainder too small to fill a session of its own
+        remainder = st.site_rem[s] - seats
+        if 0 < remainder < min_size:
+            seats = st.site_rem[s] - min_size
+            while chosen and seats < len(chosen) * min_size:
+                _, trainers = chosen.pop()
+                used.difference_update(trainers)
+            if not chosen:
+                return
+        # the smallest rooms give up places first
+        chosen.sort(key=lambda c: (-m.room_seats[c[0]], m.room_ids[c[0]]))
+        seats = min(seats, sum(m.room_seats[r] for r, _ in chosen))
+        sizes = _balanced_sizes([m.room_seats[r] for r, _ in chosen], seats)
+        quantities = self._allocate(st, s, t, target, day.avail, seats, len(chosen), day.first)
+        groups = self._deal(st, t, quantities, sizes)
+        for (r, trainers), attendees in zip(chosen, groups):
+            sessions.append((t, r, trainers, attendees))
+            st.room_free[r] = t + m.span
+            for i in trainers:
+                st.trainer_free[i] = t + m.span
+                week = st.trainer_week[i]
+                for w, n in m.start_weeks[t]:
+                    week[w] = week.get(w, 0) + n
+        starts = st.day_starts[t]
+        for k, q in quantities.items():
+            starts[k] = starts.get(k, 0) + q
+            st.rem[k] -= q
+            if m.span > 1:
+                st.away[k] += q
+        st.site_rem[s] -= seats
+
+    def _allocate(self, st: _State, s: int, t: int, target: int, avail: dict[int, int],
+                  seats: int, n_sessions: int, first: set[int] = frozenset()) -> dict[int, int]:
+        """How many of each department start today: critical first, then a mix, then the rest."""
+        m = self.m
+        rem, caps = st.rem, m.dept_cap
+        order = sorted(avail, key=lambda k: (-rem[k] / caps[k], -rem[k], k))
+        a = [avail[k] for k in order]
+        q = [0] * len(order)
+        left = seats
+        # critical departments: those that need every place their floor allows until the target
+        critical_days = target - self.opt.critical_margin - (t - 1)
+        for j, k in enumerate(order):
+            if left <= 0:
+                break
+            if k in first or m.span * ceil(rem[k] / caps[k]) >= critical_days:
+                x = min(a[j], left)
+                q[j] += x
+                left -= x
+        if self.opt.mix and left > 0:
+            kinds = [m.dept_kind[k] for k in order]
+            if 1 in kinds and 2 in kinds:
+                for kind in (1, 2):
+                    have = sum(q[j] for j in range(len(order)) if kinds[j] == kind)
+                    for j in range(len(order)):
+                        if have >= n_sessions or left <= 0:
+                            break
+                        if kinds[j] == kind:
+                            x = min(a[j] - q[j], n_sessions - have, left)
+                            if x > 0:
+                                q[j] += x
+                                have += x
+                                left -= x
+            # share the places in proportion to each department's remaining work (so they all
+            # progress together), at most half of the places each
+            half = max(1, seats // 2)
+            limit = [min(x, half) for x in a]
+            for _ in range(3):
+                weights = [rem[k] / caps[k] if q[j] < limit[j] else 0.0 for j, k in enumerate(order)]
+                total = sum(weights)
+                if total <= 0 or left <= 0:
+                    break
+                pool = left
+                for j, w in enumerate(weights):
+                    if w:
+                        x = min(limit[j] - q[j], int(pool * w / total), left)
+                        if x > 0:
+                            q[j] += x
+                            left -= x
+            for j in range(len(order)):
+                if left <= 0:
+                    break
+                x = min(limit[j] - q[j], left)
+                if x > 0:
+                    q[j] += x
+                    left -= x
+        for j in range(len(order)):
+            if left <= 0:
+                break
+            x = min(a[j] - q[j], left)
+            if x > 0:
+                q[j] += x
+                left -= x
+        return {k: q[j] for j, k in enumerate(order) if q[j]}
+
+    def _deal(self, st: _State, t: int, quantities: dict[int, int], sizes: list[int]) -> list[list[int]]:
+        """Pick the people and deal them round the sessions so each session mixes departments."""
+        m = self.m
+        people: list[int] = []
+        # the rarer kind of department is dealt first, so each session gets some of it
+        per_kind = Counter()
+        for k, n in quantities.items():
+            per_kind[m.dept_kind[k]] += n
+        for k in sorted(quantities, key=lambda k: (per_kind[m.dept_kind[k]], m.dept_kind[k],
+                                                   -quantities[k], k)):
+            need = quantities[k]
+            cons = st.cons_pool[k]
+            if cons:
+                keep = []
+                for e in cons:
+                    if need and t not in m.emp_blocked[e]:  # type: ignore[operator]
+                        people.append(e)
+                        need -= 1
+                    else:
+                        keep.append(e)
+                st.cons_pool[k] = keep
+            pool = st.free_pool[k]
+            for _ in range(need):
+                people.append(pool.pop())
+        groups: list[list[int]] = [[] for _ in sizes]
+        g = 0
+        for e in people:
+            while len(groups[g]) >= sizes[g]:
+                g = (g + 1) % len(sizes)
+            groups[g].append(e)
+            g = (g + 1) % len(sizes)
+        return groups
+
+
+def _balanced_sizes(caps: list[int], total: int) -> list[int]:
+    """Split ``total`` over sessions as evenly as their caps allow."""
+    sizes = [0] * len(caps)
+    order = sorted(range(len(caps)), key=lambda i: caps[i])
+    left = total
+    for pos, i in enumerate(order):
+        share = -(-left // (len(caps) - pos))
+        sizes[i] = min(caps[i], share)
+        left -= sizes[i]
+    return sizes
+
+
+@dataclass
+class Result:
+    """The best draft found, the bound, the attempts made and the time taken."""
+
+    draft: Draft
+    bound: LowerBound
+    attempts: list[tuple[int, int]]  # (target, unassigned)
+    seconds: float
+    model: Model
+
+
+def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
+           options: Options = Options()) -> Result:
+    """Try finish targets from the lower bound upwards; return the best draft."""
+    began = time.perf_counter()
+    model = compile_problem(problem)
+    bound = lower_bound(problem)
+    attempt = Attempt(model, _trainer_order(model), options)
+    n = model.n_days
+    attempts: list[tuple[int, int]] = []
+    best: Draft | None = None
+
+    def out_of_time() -> bool:
+        return time_limit is not None and time.perf_counter() - began > time_limit
+
+    seats_per_day = [max(1, sum(model.room_seats[r] for r in rooms)) for rooms in model.site_rooms]
+
+    def run(target: int, rounds: int) -> Draft:
+        """Attempts at one target; sites that fall short get priority in the next round."""
+        nonlocal best
+        bonus = [0.0] * len(model.sites)
+        fewest: Draft | None = None
+        for round_no in range(rounds):
+            rng = random.Random(target * 1000 + round_no) if round_no else None
+            draft = attempt.run(target, bonus, rng)
+            attempts.append((target, len(draft.unassigned)))
+            if best is None or draft.key() < best.key():
+                best = draft
+            if fewest is None or draft.key() < fewest.key():
+                fewest = draft
+            if not draft.unassigned or out_of_time():
+                break
+            short = Counter(model.dept_site[model.emp_dept[e]] for e in draft.unassigned)
+            for s, left in short.items():
+                bonus[s] += max(1.0, model.span * left / seats_per_day[s])
+        assert fewest is not None
+        return fewest
+
+    if not model.emp_ids:
+        best = Draft(0, [], [], [SiteTrace() for _ in model.sites], model.span)
+    elif bound.value is None or bound.value >= n:
+        run(n, options.rounds)
+    else:
+        # find a target that works, growing the step, then bisect down to the lowest that works
+        target, step, last_fail = max(bound.value, model.span), 1, None
+        success = None
+        while True:
+            draft = run(min(target, n), options.rounds)
+            if not draft.unassigned:
+                success = min(target, n)
+                break
+            last_fail = min(target, n)
+            if target >= n or out_of_time():
+                break
+            target += step
+            step *= 2
+        if success is not None and last_fail is not None:
+            lo, hi = last_fail, success
+            while hi - lo > 1 and not out_of_time():
+                mid = (lo + hi) // 2
+                if run(mid, options.rounds).unassigned:
+                    lo = mid
+                else:
+                    hi = mid
+        # then try harder just below the best finish found, while time allows
+        while (best is not None and not best.unassigned and best.finish > bound.value
+               and not out_of_time()):
+            if run(best.finish - 1, options.polish_rounds).unassigned:
+                break
+    assert best is not None
+    return Result(best, bound, attempts, time.perf_counter() - began, model)
+
+
+def to_plan(result: Result, reasons: dict[int, str] | None = None) -> Plan:
+    """Turn a search result into a plan document (ids, dates, stats)."""
+    m = result.model
+    draft = result.draft
+    ordered = sorted(draft.sessions, key=lambda s: (s[0], m.room_site[s[1]], m.room_ids[s[1]]))
+    sessions = []
+    for n, (start, room, trainers, attendees) in enumerate(ordered, start=1):
+        sessions.append(
+            Session(
+                id=f"S{n:04d}",
+                site=m.sites[m.room_site[room]],
+                room=m.room_ids[room],
+                days=tuple(m.session_days(start)),
+                trainers=tuple(sorted(m.trainer_ids[i] for i in trainers)),
+                attendees=tuple(sorted(m.emp_ids[e] for e in attendees)),
+            )
+        )
+    reasons = reasons or {}
+    unassigned = [
+        Unassigned(m.emp_ids[e], reasons.get(e, "could not be placed"))
+        for e in sorted(draft.unassigned, key=lambda e: m.emp_ids[e])
+    ]
+    finish = draft.finish
+    stats = {
+        "finish": m.days[finish].isoformat() if finish else None,
+        "finish_index": finish,
+        "sessions": len(sessions),
+        "lower_bound_index": result.bound.value,
+        "solve_seconds": round(result.seconds, 3),
+        "assigned": sum(len(s.attendees) for s in sessions),
+        "unassigned": len(unassigned),
+    }
+    return Plan(sessions, unassigned, stats)
+
+
+def plan_rollout(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Plan:
+    """Plan a rollout: sessions for as many as fit, as early as possible; reasons for the rest."""
+    from lms.rollout.diagnose import explain_unassigned
+
+    result = search(problem, time_limit)
+    reasons = explain_unassigned(result) if result.draft.unassigned else {}
+    return to_plan(result, reasons)

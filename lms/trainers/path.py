@@ -1,0 +1,132 @@
+"""A cohort member's path as a state machine (pure: no Flask, no database).
+
+nominated -> accepted -> in training -> co-delivered -> teach-back observed -> certified,
+with declined and withdrawn as ends and not yet competent as a place to try the teach-back again.
+A recertification (for a trainer near expiry) skips training and co-delivery: accepted -> short teach-back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lms.core.errors import Conflict
+
+NOMINATED = "nominated"
+DECLINED = "declined"
+ACCEPTED = "accepted"
+IN_TRAINING = "in_training"
+CO_DELIVERED = "co_delivered"
+TEACH_BACK_OBSERVED = "teach_back_observed"
+NOT_YET_COMPETENT = "not_yet_competent"
+CERTIFIED = "certified"
+WITHDRAWN = "withdrawn"
+
+STATES = (NOMINATED, DECLINED, ACCEPTED, IN_TRAINING, CO_DELIVERED, TEACH_BACK_OBSERVED, NOT_YET_COMPETENT,
+          CERTIFIED, WITHDRAWN)
+ENDED_STATES = (DECLINED, CERTIFIED, WITHDRAWN)
+ACTIVE_STATES = tuple(s for s in STATES if s not in ENDED_STATES)
+# Members who have been taken into the cohort and count against its capacity.
+SEATED_STATES = (ACCEPTED, IN_TRAINING, CO_DELIVERED, TEACH_BACK_OBSERVED, NOT_YET_COMPETENT, CERTIFIED)
+
+CERTIFICATION = "certification"
+RECERTIFICATION = "recertification"
+TRACKS = (CERTIFICATION, RECERTIFICATION)
+
+COHORT_STATUSES = ("planned", "running", "closed")
+
+STATE_LABELS = {
+    NOMINATED: "nominated",
+    DECLINED: "declined",
+    ACCEPTED: "accepted",
+    IN_TRAINING: "in training",
+    CO_DELIVERED: "co-delivered",
+    TEACH_BACK_OBSERVED: "teach-back observed",
+    NOT_YET_COMPETENT: "not yet competent",
+    CERTIFIED: "certified",
+    WITHDRAWN: "withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    event: str
+    label: str
+    sources: dict[str, tuple[str, ...]]  # track -> states the event may start from
+    target: str
+    requirement: str  # what the event needs, said when it is refused
+
+
+def _both(*states: str) -> dict[str, tuple[str, ...]]:
+    return {CERTIFICATION: states, RECERTIFICATION: states}
+
+
+TRANSITIONS = {t.event: t for t in (
+    Transition("nominate", "nominate", _both(), NOMINATED, "a person is nominated only once per cohort"),
+    Transition("accept", "accept", _both(NOMINATED), ACCEPTED, "only a nomination awaiting a decision can be accepted"),
+    Transition("decline", "decline", _both(NOMINATED), DECLINED, "only a nomination awaiting a decision can be declined"),
+    Transition("attend", "start training", {CERTIFICATION: (ACCEPTED,), RECERTIFICATION: ()}, IN_TRAINING,
+               "training starts at the first cohort meeting attended after being accepted"),
+    Transition("co_deliver", "record a co-delivery",
+               {CERTIFICATION: (IN_TRAINING, CO_DELIVERED, NOT_YET_COMPETENT), RECERTIFICATION: ()}, CO_DELIVERED,
+               "co-delivery counts once the member is in training (has attended a cohort meeting); "
+               "a recertification needs only the short teach-back"),
+    Transition("observe", "observe the teach-back",
+               {CERTIFICATION: (CO_DELIVERED, NOT_YET_COMPETENT), RECERTIFICATION: (ACCEPTED, NOT_YET_COMPETENT)},
+               TEACH_BACK_OBSERVED,
+               "the teach-back comes after co-delivering a real workshop session beside a certified trainer "
+               "(for a recertification, after the request is accepted)"),
+    Transition("pass", "certify", _both(TEACH_BACK_OBSERVED), CERTIFIED, "certification follows a passed teach-back"),
+    Transition("fail", "mark not yet competent", _both(TEACH_BACK_OBSERVED), NOT_YET_COMPETENT,
+               "that result follows an observed teach-back"),
+    Transition("withdraw", "withdraw", _both(*ACTIVE_STATES), WITHDRAWN, "only a path under way can be withdrawn from"),
+)}
+
+EVENTS = tuple(TRANSITIONS)
+
+
+class TransitionRefused(Conflict):
+    """The member's state does not allow this step; the message says why."""
+
+
+def next_state(track: str, state: str | None, event: str) -> str:
+    """The state after `event`, or TransitionRefused saying why the current state does not allow it."""
+    if track not in TRACKS:
+        raise TransitionRefused(f"Unknown track '{track}'.")
+    transition = TRANSITIONS.get(event)
+    if transition is None:
+        raise TransitionRefused(f"Unknown step '{event}'.")
+    if state is None:
+        if event == "nominate":
+            return transition.target
+        raise TransitionRefused(f"Cannot {transition.label}: there is no nomination yet.")
+    if state not in STATES:
+        raise TransitionRefused(f"Unknown state '{state}'.")
+    if state in transition.sources[track]:
+        return transition.target
+    if state in ENDED_STATES:
+        raise TransitionRefused(f"Cannot {transition.label}: this path has ended ({STATE_LABELS[state]}).")
+    raise TransitionRefused(f"Cannot {transition.label} while the member is {STATE_LABELS[state]}: "
+                            f"{transition.requirement}.")
+
+
+def allowed_events(track: str, state: str) -> tuple[str, ...]:
+    """The events the state allows on this track."""
+    return tuple(e for e, t in TRANSITIONS.items() if state in t.sources[track])
+
+
+NEXT_ACTIONS = {
+    (CERTIFICATION, NOMINATED): "Accept or decline the nomination",
+    (CERTIFICATION, ACCEPTED): "Record attendance at a cohort meeting",
+    (CERTIFICATION, IN_TRAINING): "Co-deliver a workshop session beside a certified trainer, who records it",
+    (CERTIFICATION, CO_DELIVERED): "Observe the teach-back",
+    (CERTIFICATION, TEACH_BACK_OBSERVED): "Record the result",
+    (CERTIFICATION, NOT_YET_COMPETENT): "Give feedback, then observe the teach-back again",
+    (RECERTIFICATION, NOMINATED): "Accept or decline the recertification request",
+    (RECERTIFICATION, ACCEPTED): "Observe the short teach-back",
+    (RECERTIFICATION, TEACH_BACK_OBSERVED): "Record the result",
+    (RECERTIFICATION, NOT_YET_COMPETENT): "Give feedback, then observe the short teach-back again",
+}
+
+
+def next_action(track: str, state: str) -> str:
+    """What should happen next on this path, in words; empty when the path has ended."""
+    return NEXT_ACTIONS.get((track, state), "")

@@ -1,0 +1,1 @@
+"""xAPI statements for completions, quiz results and workshop attendance, sent to a learning record store."""

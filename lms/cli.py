@@ -36,6 +36,7 @@ def _add_domain_commands() -> None:
     from lms.learning.commands import courses_cli, init_hook
     from lms.notify.commands import notify_cli
     from lms.ops.commands import backup_command, restore_command
+    from lms.quizzes import bank_commands  # noqa: F401  (adds import-gift and export-gift to the quiz group)
     from lms.quizzes.commands import quiz as quiz_cli
     from lms.rollout.commands import plan as plan_cli
     from lms.scale.commands import generate_command

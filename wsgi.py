@@ -1,4 +1,5 @@
 """WSGI entry point: `gunicorn 'wsgi:app'`."""
 from lms import create_app
+from lms.core.serving import prepare_to_serve
 
-app = create_app()
+app = prepare_to_serve(create_app())

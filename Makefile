@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -28,6 +28,15 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
+
+# Extract every translatable string, merge it into each language's catalog (translations already made are kept),
+# then compile the .mo files that are committed beside the .po files. Never `pybabel init` an existing language.
+TRANSLATIONS := lms/translations
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k nav_item:1 --add-location=file --sort-by-file \
+		--project "Service Excellence" --copyright-holder "Service Excellence" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache *.egg-info

@@ -34,6 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    from lms.core.i18n import init_i18n
+
+    init_i18n(app)
+
     from lms.core.database import configure_engine
 
     with app.app_context():

@@ -1,9 +1,12 @@
 """Login and password forms."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_LENGTH_MESSAGE
+from lms.core.forms import choices
+from lms.core.i18n import LANGUAGE_NAMES
 
 
 class LoginForm(FlaskForm):
@@ -29,3 +32,10 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         "Repeat the new password", validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")]
     )
+
+
+class LanguageForm(FlaskForm):
+    """The language to read the platform in, and the same-site page to go back to."""
+
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES.items()), validators=[DataRequired()])
+    next = HiddenField(validators=[Optional(), Length(max=500)])

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.auth.passwords import PasswordTooWeak, check_policy, make_hasher, verify
 from lms.core.errors import PermissionDenied, ValidationFailed
+from lms.core.i18n import is_language
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.org.models import Employee, new_session_token
 
 LOGIN_FAILED = "The e-mail or password is wrong."
 CURRENT_PASSWORD_WRONG = "The current password is wrong."
+UNKNOWN_LANGUAGE = _l("The platform is available in English and French only.")
 
 
 def _hasher():
@@ -53,6 +56,14 @@ def change_password(employee: Employee, current_password: str, new_password: str
     if not verify(_hasher(), employee.password_hash, current_password):
         raise ValidationFailed(CURRENT_PASSWORD_WRONG, [CURRENT_PASSWORD_WRONG])
     set_password(employee, new_password)
+
+
+def set_language(employee: Employee, language: str | None) -> None:
+    """Record the language `employee` reads the platform in (None: follow the browser)."""
+    if language is not None and not is_language(language):
+        raise ValidationFailed(UNKNOWN_LANGUAGE, [UNKNOWN_LANGUAGE])
+    employee.language = language
+    db.session.flush()
 
 
 def end_all_sessions(employee: Employee) -> None:

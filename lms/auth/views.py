@@ -4,13 +4,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from authlib.integrations.base_client.errors import OAuthError
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import oidc, services, throttle
-from lms.auth.forms import ChangePasswordForm, LoginForm, SingleSignOnForm
+from lms.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SingleSignOnForm
 from lms.auth.timeouts import start_session
 from lms.core.errors import PermissionDenied, ValidationFailed
+from lms.core.i18n import COOKIE_MAX_AGE, LANGUAGE_COOKIE, current_language
 from lms.core.models import utcnow
 from lms.core.navigation import home_endpoint
 from lms.core.web import render_error
@@ -146,4 +148,22 @@ def change_password():
                 session["_auth_at"] = started
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for(home_endpoint(current_user)))
-    return render_template("auth/change_password.html", form=form)
+    language_form = LanguageForm(formdata=None, language=current_language(), next=url_for("auth.change_password"))
+    return render_template("auth/change_password.html", form=form, language_form=language_form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the language: saved on the account when signed in, and in a cookie for the login page."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return render_error(400, gettext("The form expired. Please try again."))
+        return render_error(400, services.UNKNOWN_LANGUAGE)
+    if current_user.is_authenticated:
+        services.set_language(current_user, form.language.data)
+        db.session.commit()
+    response = redirect(_safe_next(form.next.data) or url_for("auth.index"))
+    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response

@@ -16,13 +16,19 @@ class NavItem:
 
 _ITEMS: dict[str, NavItem] = {}
 
+
+def N_(label: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark a label for translation without translating it: templates translate it when they show it."""
+    return label
+
+
 # The home page of a person is that of their first role in this order.
 HOME_PRIORITY = (Role.LEADER, Role.ADMIN, Role.LEAD_TRAINER, Role.TRAINER, Role.MANAGER, Role.LEARNER)
 _HOMES: dict[Role, str] = {}
 
 
 def nav_item(label: str, endpoint: str, *roles: Role, order: int = 100) -> None:
-    """Show `label` linking to `endpoint` to anyone holding one of `roles`."""
+    """Show `label` linking to `endpoint` to anyone holding one of `roles`; `pybabel extract -k nav_item:1` finds it."""
     _ITEMS[endpoint] = NavItem(label, endpoint, tuple(roles), order)
 
 
@@ -40,16 +46,17 @@ def nav_for(user) -> list[NavItem]:
 
 # Menus for people with many entries; each endpoint's menu, by the job it serves.
 MENUS = (
-    ("Learn", ("learning.my_learning", "workshops.sessions_list", "workshops.my_bookings", "trainers.my_record",
+    (N_("Learn"), ("learning.my_learning", "workshops.sessions_list", "workshops.my_bookings", "trainers.my_record",
                "insights.my_ideas", "insights.reviews_home")),
-    ("My team", ("org.team", "learning.team_learning", "trainers.nominees")),
-    ("Deliver", ("workshops.teaching", "trainers.my_cohorts", "trainers.pool", "trainers.certified",
+    (N_("My team"), ("org.team", "learning.team_learning", "trainers.nominees")),
+    (N_("Deliver"), ("workshops.teaching", "trainers.my_cohorts", "trainers.pool", "trainers.certified",
                  "quizzes.marking_queue", "quizzes.statistics_index")),
-    ("Lead", ("insights.dashboard", "org.leader_home", "rollout.plans", "trainers.pipeline", "learning.admin_courses",
+    (N_("Lead"), ("insights.dashboard", "org.leader_home", "rollout.plans", "trainers.pipeline", "learning.admin_courses",
               "learning.admin_assignments")),
-    ("Admin", ("org.admin_home", "org.employees", "org.roster_upload", "workshops.admin_rooms", "quizzes.bank_upload",
+    (N_("Admin"), ("org.admin_home", "org.employees", "org.roster_upload", "workshops.admin_rooms", "quizzes.bank_upload",
                "insights.dependencies", "notify.outbox")),
 )
+MORE = N_("More")
 FLAT_LIMIT = 6
 _MENU_OF = {endpoint: menu for menu, endpoints in MENUS for endpoint in endpoints}
 
@@ -61,8 +68,8 @@ def menus_for(user) -> list[tuple[str | None, list[NavItem]]]:
         return [(None, [item]) for item in items]
     grouped: dict[str, list[NavItem]] = {}
     for item in items:
-        grouped.setdefault(_MENU_OF.get(item.endpoint, "More"), []).append(item)
-    order = [menu for menu, _ in MENUS] + ["More"]
+        grouped.setdefault(_MENU_OF.get(item.endpoint, MORE), []).append(item)
+    order = [menu for menu, _ in MENUS] + [MORE]
     return [(menu if len(entries) > 1 else None, entries)
             for menu in order if (entries := grouped.get(menu))]
 

@@ -5,6 +5,8 @@ import logging
 import secrets
 
 from flask import Flask, make_response, render_template, request, session
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,28 +18,28 @@ from lms.extensions import db
 log = logging.getLogger(__name__)
 
 ERROR_TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "File too large",
-    415: "Wrong kind of file",
-    422: "Could not be done",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    503: "Temporarily unavailable",
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Not allowed"),
+    409: _l("Conflict"),
+    413: _l("File too large"),
+    415: _l("Wrong kind of file"),
+    422: _l("Could not be done"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
 }
 ERROR_MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You do not have access to this page. If you think you should, ask your administrator.",
-    404: "There is no such page, or it is not yours to see.",
-    405: "This action cannot be done this way.",
-    413: "The file is larger than the platform accepts.",
-    415: "The platform does not accept this kind of file here.",
-    429: "Too many attempts. Wait a few minutes and try again.",
-    500: "The platform hit an unexpected problem. Nothing you saved was lost; please try again.",
-    503: "The platform is busy or briefly cannot reach its database. Nothing was changed; please try again in a moment.",
+    400: _l("The request could not be understood."),
+    403: _l("You do not have access to this page. If you think you should, ask your administrator."),
+    404: _l("There is no such page, or it is not yours to see."),
+    405: _l("This action cannot be done this way."),
+    413: _l("The file is larger than the platform accepts."),
+    415: _l("The platform does not accept this kind of file here."),
+    429: _l("Too many attempts. Wait a few minutes and try again."),
+    500: _l("The platform hit an unexpected problem. Nothing you saved was lost; please try again."),
+    503: _l("The platform is busy or briefly cannot reach its database. Nothing was changed; please try again in a moment."),
 }
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -64,7 +66,7 @@ def render_error(status: int, message: str | None = None, incident: str | None =
     return render_template(
         "error.html",
         status=status,
-        title=ERROR_TITLES.get(status, "Error"),
+        title=ERROR_TITLES.get(status, _l("Error")),
         message=message or ERROR_MESSAGES.get(status, ""),
         incident=incident,
     ), status
@@ -111,7 +113,8 @@ def bound_flashes(response):
         kept = [(category, m if len(str(m)) <= MAX_FLASH_CHARS else str(m)[:MAX_FLASH_CHARS] + "…")
                 for category, m in flashes[:MAX_FLASHES]]
         if len(flashes) > MAX_FLASHES:
-            kept.append(("info", f"And {len(flashes) - MAX_FLASHES} more messages."))
+            extra = len(flashes) - MAX_FLASHES
+            kept.append(("info", ngettext("And %(num)d more message.", "And %(num)d more messages.", extra)))
         session["_flashes"] = kept
     return response
 
@@ -134,7 +137,7 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
-        return render_error(400, "The form expired or was sent from elsewhere. Go back, reload the page and try again.")
+        return render_error(400, _l("The form expired or was sent from elsewhere. Go back, reload the page and try again."))
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):

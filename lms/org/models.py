@@ -133,6 +133,8 @@ class Employee(TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None]
+    # The language the person chose for the platform (lms.core.i18n.LANGUAGES); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     department: Mapped[Department] = relationship(back_populates="employees", lazy="joined")
     manager: Mapped[Employee | None] = relationship(remote_side=[id], back_populates="reports")

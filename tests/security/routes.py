@@ -53,6 +53,7 @@ TABLE: dict[str, Route] = {r.endpoint: r for r in (
        note="the provider's redirect must be a GET; state, nonce and PKCE tie it to the browser that started it"),
     _r("auth.logout", EVERYONE, "learner"),
     _r("auth.change_password", EVERYONE, "learner"),
+    _r("auth.set_language", PUBLIC, None, note="POST only: anyone may switch; a signed-in person's choice is saved on their own account"),
     _r("static", PUBLIC, None, lambda w: {"filename": "css/app.css"}),
     _r("audit.log", LEADERS, "leader"),
     # ---- org

@@ -1,0 +1,72 @@
+"""Languages: which one a request is served in, and the template helpers that localize dates and numbers."""
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from flask_babel import format_decimal, format_percent, get_locale
+from flask_login import current_user
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+# Each language named in itself, so that anyone can find their own in the switch.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+LANGUAGE_COOKIE = "lms_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def is_language(code: str | None) -> bool:
+    """Whether `code` is one of the languages the platform speaks."""
+    return code in LANGUAGES
+
+
+def select_locale() -> str:
+    """The signed-in person's choice, else the anonymous switch's cookie, else the browser's best match, else English."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    chosen = getattr(current_user, "language", None) if current_user.is_authenticated else None
+    if is_language(chosen):
+        return chosen
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if is_language(cookie):
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language of the current request, as a two-letter code."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def percent(value, digits: int = 0) -> str:
+    """A number on a 0-100 scale written as a percentage in the current language ("42 %" in French)."""
+    if value is None:
+        return "—"
+    pattern = None
+    if digits:
+        base = get_locale().percent_formats[None].pattern
+        last = base.rfind("0")
+        pattern = base[:last + 1] + "." + "0" * digits + base[last + 1:]
+    return format_percent(float(value) / 100, format=pattern)
+
+
+def number(value, digits: int | None = None) -> str:
+    """A number with the current language's separators; `digits` fixes the decimals."""
+    if value is None:
+        return "—"
+    if digits is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def init_i18n(app: Flask) -> None:
+    """Install Flask-Babel with the locale selector, and the number filters and `page_lang` for templates."""
+    from lms.extensions import babel
+
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(percent=percent, number=number)
+
+    @app.context_processor
+    def _language_context():
+        return {"page_lang": current_language(), "languages": LANGUAGE_NAMES}

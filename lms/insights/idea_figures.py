@@ -73,6 +73,16 @@ def implemented_per_month(rows: list[DepartmentMonths], months: list[date]) -> l
     return [(m, sum(r.counts.get(m, 0) for r in rows)) for m in months]
 
 
+def leading_departments(rows: list[DepartmentMonths], months: list[date], limit: int) -> list[DepartmentMonths]:
+    """The first `limit` rows of implemented_by_department, the rest summed into one "other departments" row."""
+    if len(rows) <= limit + 1:
+        return rows
+    rest = rows[limit:]
+    others = DepartmentMonths(0, f"{len(rest):,} other departments", "",
+                              {m: sum(r.counts.get(m, 0) for r in rest) for m in months})
+    return rows[:limit] + [others]
+
+
 def _after(month: date) -> date:
     return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 

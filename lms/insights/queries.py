@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lms.insights.burnup import BurnUp, BurnUpWeek, burn_up
 from lms.insights.idea_figures import (DepartmentMonths, WorkshopComparison, ideas_by_status, implemented_by_department,
-                                       implemented_per_month, months_back, workshop_comparison)
+                                       implemented_per_month, leading_departments, months_back, workshop_comparison)
 from lms.insights.participation import (DIMENSIONS, CourseRef, Figures, Group, Participation, participation,
                                         participation_by, participation_statement)
 from lms.insights.people import PeoplePage, PersonRow, courses_in_scope, people_page, person_row, stream_people
@@ -20,7 +20,7 @@ from lms.insights.scope import NO_MANAGER, Scope, people_conditions, reaches
 __all__ = [
     "BurnUp", "BurnUpWeek", "burn_up",
     "DepartmentMonths", "WorkshopComparison", "ideas_by_status", "implemented_by_department", "implemented_per_month",
-    "months_back", "workshop_comparison",
+    "leading_departments", "months_back", "workshop_comparison",
     "DIMENSIONS", "CourseRef", "Figures", "Group", "Participation", "participation", "participation_by",
     "participation_statement",
     "PeoplePage", "PersonRow", "courses_in_scope", "people_page", "person_row", "stream_people",

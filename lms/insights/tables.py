@@ -129,6 +129,8 @@ def hardest_table(r: Request) -> Table:
 
 
 IDEA_MONTHS = 6
+# The dashboard lists the departments that implemented most; the export lists every one.
+IDEA_DEPARTMENTS_SHOWN = 15
 
 
 @export("ideas-implemented", "Service ideas implemented per department and month")

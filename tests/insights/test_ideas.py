@@ -149,3 +149,14 @@ def test_csrf_guards_every_idea_and_review_form(app, client, small_org, login):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert db.session.get(ServiceIdea, idea.id).status == "submitted"
+
+
+def test_the_dashboard_lists_the_leading_departments_and_sums_the_others():
+    months = [date(2027, 1, 1), date(2027, 2, 1)]
+    rows = [queries.DepartmentMonths(i, f"D{i}", "S", {months[0]: 20 - i, months[1]: 1}) for i in range(20)]
+    shown = queries.leading_departments(rows, months, 15)
+    assert [r.department for r in shown[:15]] == [f"D{i}" for i in range(15)]
+    assert (shown[15].department, shown[15].counts, shown[15].total) == (
+        "5 other departments", {months[0]: 5 + 4 + 3 + 2 + 1, months[1]: 5}, 20)
+    assert queries.implemented_per_month(shown, months) == queries.implemented_per_month(rows, months)
+    assert queries.leading_departments(rows[:16], months, 15) == rows[:16]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.core.errors import DomainError, NotFound
 from lms.core.forms import choices
+from lms.core.i18n import DEFAULT_LANGUAGE, current_language, is_language
 from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
@@ -81,10 +82,14 @@ def module_page(slug: str, stem: str):
     visible = course.live_modules if current_user.has_any_role(Role.TRAINER, Role.LEAD_TRAINER) else course.learner_modules
     index = next(i for i, m in enumerate(visible) if m.id == module.id) if module in visible else 0
     toolkit = toolkits.toolkit_for(current_user.department) if module.toolkit else None
-    title, body = module.localized(request.args.get("lang"))
+    wanted = request.args.get("lang")
+    language = wanted if is_language(wanted) else current_language()
+    title, body = module.localized(language)
     page = render_template(
         "learning/module.html", course=course, module=module, enrolment=enrolment, progress=row, toolkit=toolkit,
-        title=title, body=body, previous=visible[index - 1] if index > 0 else None,
+        title=title, body=body, language=language,
+        content_lang=language if language in module.translations else DEFAULT_LANGUAGE,
+        previous=visible[index - 1] if index > 0 else None,
         next=visible[index + 1] if index + 1 < len(visible) else None, position=index + 1, count=len(visible),
         form=ConfirmForm(),
     )

@@ -1,0 +1,81 @@
+"""A module's French version is shown to French readers, English otherwise, and English when there is no French."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lms.learning.content import check_courses, load_courses
+from tests.helpers import TEST_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRST_COURSE = "service-excellence-for-everyone"
+
+FRENCH_LISTEN = """---
+title: Écouter, puis présenter ses excuses
+minutes: 13
+principles: [P02, P04]
+---
+## Une facture qui a doublé
+
+Laissez le client aller jusqu'au bout de son histoire.
+"""
+
+
+@pytest.fixture
+def french_listen(db, course_root):
+    """The copied courses with a French version of one module of service-recovery-last, synced."""
+    from lms.learning.commands import sync_courses_now
+
+    (course_root / "service-recovery-last" / "02-listen-and-apologize.fr.md").write_text(FRENCH_LISTEN, encoding="utf-8")
+    sync_courses_now(course_root)
+    return course_root
+
+
+def _page(app, person, path, **headers):
+    from lms.extensions import db
+    from lms.learning.assignments import apply_assignment_rules
+
+    apply_assignment_rules(employee_ids=[person.id])
+    db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"email": person.email, "password": TEST_PASSWORD}).status_code == 302
+    return client.get(path, headers=headers)
+
+
+def test_a_french_reader_gets_the_french_module_and_an_english_reader_the_english(app, french_listen, make_employee):
+    french, english = make_employee(language="fr"), make_employee(language="en")
+    path = "/courses/service-recovery-last/modules/02-listen-and-apologize"
+    fr = _page(app, french, path)
+    assert fr.status_code == 200
+    html = fr.get_data(as_text=True)
+    assert "<h1>Écouter, puis présenter ses excuses</h1>" in html and "Une facture qui a doublé" in html
+    assert "A bill that doubled" not in html
+    en = _page(app, english, path, **{"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "<h1>Listen, then apologize</h1>" in en and "A bill that doubled" in en and "Une facture" not in en
+
+
+def test_a_module_without_french_falls_back_to_english_marked_as_such(app, french_listen, make_employee):
+    french = make_employee(language="fr")
+    html = _page(app, french, "/courses/service-recovery-last/modules/03-solve-it-first-time").get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert '<article class="module-body my-4" lang="en">' in html  # screen readers switch voice for the English body
+    # The neighbouring module's link uses the French title.
+    assert "Écouter, puis présenter ses excuses" in html
+
+
+def test_the_course_page_lists_french_module_titles(app, french_listen, make_employee):
+    french = make_employee(language="fr")
+    html = _page(app, french, "/courses/service-recovery-last").get_data(as_text=True)
+    assert "Écouter, puis présenter ses excuses" in html and "Modules" in html
+
+
+def test_the_first_course_is_entirely_in_french_and_valid():
+    root = ROOT / "courses"
+    assert check_courses(root) == []
+    [course] = [c for c in load_courses(root) if c.slug == FIRST_COURSE]
+    for module in course.modules:
+        [translation] = module.translations
+        assert translation.language == "fr"
+        assert translation.principles == module.principles and translation.minutes == module.minutes
+        assert translation.word_count > 0.6 * module.word_count, module.stem

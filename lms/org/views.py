@@ -10,10 +10,11 @@ from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
 from lms.extensions import db
-from lms.org import queries, services
+from lms.org import labels, queries, services
 from lms.org.forms import ConfirmForm, DepartmentForm, EmployeeRolesForm, RosterUploadForm, SearchForm, SetPasswordForm
 
 bp = Blueprint("org", __name__)
+labels.install(bp)
 
 nav_item("Administration", "org.admin_home", Role.ADMIN, order=80)
 nav_item("Employees", "org.employees", Role.ADMIN, order=81)

@@ -20,13 +20,14 @@ from lms.extensions import db
 from lms.org.forms import ConfirmForm
 from lms.org.models import Employee, Site
 from lms.org.queries import is_in_reporting_line
-from lms.workshops import attendance, booking as booking_service, invites, queries, sessions
+from lms.workshops import attendance, booking as booking_service, invites, labels, queries, sessions
 from lms.workshops.calendar import parse_holiday_lines, set_site_calendar
 from lms.workshops.forms import (BookForOtherForm, BulkBookForm, CancelBookingForm, CancelSessionForm, CoDeliveryForm, RoomForm,
                                  SessionFilterForm, SessionForm, SiteCalendarForm)
 from lms.workshops.models import Booking, Room
 
 bp = Blueprint("workshops", __name__)
+labels.install(bp)
 
 nav_item("Workshops", "workshops.sessions_list", Role.LEARNER, order=5)
 nav_item("My bookings", "workshops.my_bookings", Role.LEARNER, order=6)

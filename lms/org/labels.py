@@ -1,0 +1,21 @@
+"""The names people see for department kinds and upload states, in their own language."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+DEPARTMENT_KIND = {
+    "front_line": _l("front line"),
+    "internal_provider": _l("internal provider"),
+    "leadership": _l("leadership"),
+}
+
+
+def department_kind(code: str) -> str:
+    """A department kind as shown to people."""
+    return str(DEPARTMENT_KIND.get(code, str(code).replace("_", " ")))
+
+
+def install(bp: Blueprint) -> None:
+    """Make the labels available to every template as filters."""
+    bp.add_app_template_filter(department_kind, "department_kind")

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, render_template, request
 from lms.core.navigation import nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
-from lms.notify import queries
+from lms.notify import labels, queries
 from lms.notify.models import STATUSES
 from lms.notify.outbox import get_message
 
 bp = Blueprint("notify", __name__)
+labels.install(bp)
 
 nav_item("Outbox", "notify.outbox", Role.ADMIN, order=89)
 

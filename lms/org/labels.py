@@ -1,4 +1,4 @@
-"""The names people see for department kinds and upload states, in their own language."""
+"""The names people see for department kinds and roster upload states, in their own language."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -10,12 +10,20 @@ DEPARTMENT_KIND = {
     "leadership": _l("leadership"),
 }
 
+UPLOAD_STATUS = {"pending": _l("pending"), "applied": _l("applied"), "discarded": _l("discarded")}
+
 
 def department_kind(code: str) -> str:
     """A department kind as shown to people."""
     return str(DEPARTMENT_KIND.get(code, str(code).replace("_", " ")))
 
 
+def upload_status(code: str) -> str:
+    """A roster upload's state as shown to people."""
+    return str(UPLOAD_STATUS.get(code, code))
+
+
 def install(bp: Blueprint) -> None:
     """Make the labels available to every template as filters."""
     bp.add_app_template_filter(department_kind, "department_kind")
+    bp.add_app_template_filter(upload_status, "upload_status")

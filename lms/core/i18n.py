@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale
 from flask_login import current_user
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 # Each language named in itself, so that anyone can find their own in the switch.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+# The locale that formats dates and numbers for each language: English dates read "1 Mar 2027" and times
+# "14:05", as the platform always wrote them (and as in Mauritius), not the US "Mar 1, 2027, 2:05 PM".
+FORMAT_LOCALES = {"en": "en_GB", "fr": "fr"}
 LANGUAGE_COOKIE = "lms_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -18,7 +21,7 @@ def is_language(code: str | None) -> bool:
     return code in LANGUAGES
 
 
-def select_locale() -> str:
+def request_language() -> str:
     """The signed-in person's choice, else the anonymous switch's cookie, else the browser's best match, else English."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
@@ -29,6 +32,11 @@ def select_locale() -> str:
     if is_language(cookie):
         return cookie
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the request's language, as the locale that formats it."""
+    return FORMAT_LOCALES[request_language()]
 
 
 def current_language() -> str:
@@ -58,14 +66,21 @@ def number(value, digits: int | None = None) -> str:
     return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
 
 
+def when(value) -> str:
+    """A date and time in the current language, without seconds ("1 Mar 2027, 14:05"; "1 mars 2027, 14:05")."""
+    if value is None:
+        return "—"
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
+
 def init_i18n(app: Flask) -> None:
     """Install Flask-Babel with the locale selector, and the number filters and `page_lang` for templates."""
     from lms.extensions import babel
 
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", FORMAT_LOCALES[DEFAULT_LANGUAGE])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(percent=percent, number=number)
+    app.jinja_env.filters.update(percent=percent, number=number, when=when)
 
     @app.context_processor
     def _language_context():

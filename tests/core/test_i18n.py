@@ -128,5 +128,5 @@ def test_dates_and_numbers_follow_the_language(app):
         french = render_template_string(template, day=date(2027, 3, 1))
     with app.test_request_context(headers={"Accept-Language": "en"}):
         english = render_template_string(template, day=date(2027, 3, 1))
-    assert english == "March 1, 2027 · 1,234.5 · 42%"
+    assert english == "1 March 2027 · 1,234.5 · 42%"
     assert french.replace("\u202f", " ").replace("\xa0", " ") == "1 mars 2027 · 1 234,5 · 42 %"

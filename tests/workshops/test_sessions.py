@@ -71,12 +71,14 @@ def test_trainer_certification_must_cover_both_days(db, admin, make_room, certif
     from lms.trainers.certification import valid_certification
 
     room = make_room()
-    trainer = certified(room.site, issued_on=date.today() - timedelta(days=729))
-    expiry = valid_certification(trainer, workshop, date.today()).expires_on
-    day1 = expiry
-    while day1.weekday() >= 4:  # make day 2 the next weekday, after expiry
-        day1 -= timedelta(days=1)
-    day1 = expiry if expiry.weekday() < 4 else day1
+    wednesday = monday_after(14) + timedelta(days=2)
+    while wednesday.day > 28:  # a day of the month that exists in every month
+        wednesday += timedelta(days=7)
+    # Issued two years before a Wednesday, so that it expires midweek: day 1 on the expiry, day 2 after it.
+    issued = wednesday.replace(year=wednesday.year - 2)
+    trainer = certified(room.site, issued_on=issued)
+    day1 = valid_certification(trainer, workshop, date.today()).expires_on
+    assert day1.weekday() <= 3, "day 2 must be the next calendar day"
     problems = refusal(lambda: create_session(admin, plan(room, [trainer], day1)))
     assert any("not certified" in p and f"{day1 + timedelta(days=1):%d %B %Y}" in p for p in problems)
 

@@ -32,6 +32,7 @@ from lms.rollout.bound import LowerBound, lower_bound
 from lms.rollout.model import Model, compile_problem
 from lms.rollout.plan import Plan, Session, Unassigned
 from lms.rollout.problem import Problem
+from lms.rollout.sharp import room_slot_ends, sharper_bound, site_slot_finish
 
 DEFAULT_TIME_LIMIT = 25.0
 
@@ -59,6 +60,9 @@ class Options:
     noise: float = 1.5
     # keep each department to half of a day's places at a site while it is not critical
     mix: bool = True
+    # book rooms and trainers up front for the sites whose rooms, packed with whole sessions
+    # from day 1, finish within this many days of the target (none when negative)
+    skeleton_margin: int = 0
 
 
 @dataclass
@@ -120,6 +124,10 @@ class _State:
     day_starts: list[dict[int, int]]
     away: list[int]  # per department: people in sessions started on the previous span-1 days
     active: list[list[int]] = field(default_factory=list)
+    # sessions booked up front for the sites with no time to spare: start -> room -> trainers
+    booked: dict[int, dict[int, tuple[int, ...]]] = field(default_factory=dict)
+    booked_trainer_days: set[tuple[int, int]] = field(default_factory=set)
+    booked_room_days: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _room_prefix(model: Model, r: int) -> list[int]:
@@ -172,6 +180,7 @@ class Attempt:
                 acc = [a + b for a, b in zip(acc, _room_prefix(model, r))]
                 per_k.append(acc)
             self.seat_prefix.append(per_k or [acc])
+        self.slot_finish = [site_slot_finish(model, s) for s in range(n_sites)]
 
     def _new_state(self, last_start: int) -> tuple[_State, list[int]]:
         """Fresh state, and the employees who cannot start on any day up to ``last_start``."""
@@ -228,6 +237,8 @@ class Attempt:
         span = m.span
         last_start = min(target, m.n_days) - span + 1
         st, hopeless = self._new_state(last_start)
+        if self.opt.skeleton_margin >= 0:
+            self._book(st, target, last_start)
         trace = [SiteTrace() for _ in m.sites]
         sessions: list[tuple[int, int, tuple[int, ...], list[int]]] = []
         for t in range(1, last_start + 1):
@@ -273,12 +284,74 @@ class Attempt:
         ]
         return Draft(target, sessions, unassigned, trace, span)
 
+    def _book(self, st: _State, target: int, last_start: int) -> None:
+        """Book rooms and trainers up front for the sites whose rooms have no time to spare.
+
+        Such a site needs a session in its rooms at every start that packs them end to end;
+        a day-by-day pass can find the trainers gone on one of those days. Its earliest slots
+        are booked until they seat its people, trainers least flexible first.
+        """
+        m = self.m
+        span = m.span
+        margin = self.opt.skeleton_margin
+        slots = []
+        for s, finish in enumerate(self.slot_finish):
+            if not st.site_rem[s] or finish is None or finish < target - margin:
+                continue
+            candidates = sorted(
+                (end - span + 1, -m.room_seats[r], r)
+                for r in self.site_rooms[s]
+                for end in room_slot_ends(m, r, last_start + span - 1)
+            )
+            got = 0
+            for t, _, r in candidates:
+                if got >= st.site_rem[s]:
+                    break
+                slots.append((t, s, r))
+                got += m.room_seats[r]
+        if not slots:
+            return
+        slots.sort()
+        for t, s, r in slots:
+            days = range(t, t + span)
+            weeks = m.start_weeks[t]
+            options = []
+            for i in self.trainer_order:
+                sites = m.trainer_sites[i]
+                if (sites is not None and s not in sites) or not m.trainer_start_ok[i][t]:
+                    continue
+                if any((i, d) in st.booked_trainer_days for d in days):
+                    continue
+                used = st.trainer_week[i]
+                cap = m.trainer_cap[i]
+                if any(used.get(w, 0) + n > cap for w, n in weeks):
+                    continue
+                # a week left with fewer days than a session spans is hard to use
+                odd = sum(1 for w, n in weeks if 0 < cap - used.get(w, 0) - n < span)
+                options.append((self.flexibility[i], odd, i))
+            if len(options) < m.n_trainers:
+                continue
+            options.sort()
+            trainers = tuple(i for _, _, i in options[: m.n_trainers])
+            st.booked.setdefault(t, {})[r] = trainers
+            for d in days:
+                st.booked_room_days.add((r, d))
+                for i in trainers:
+                    st.booked_trainer_days.add((i, d))
+            for i in trainers:
+                week = st.trainer_week[i]
+                for w, n in weeks:
+                    week[w] = week.get(w, 0) + n
+
     def _trainers_available(self, st: _State, t: int) -> list[int]:
         m = self.m
         weeks = m.start_weeks[t]
         out = []
         for i in self.trainer_order:
             if st.trainer_free[i] > t or not m.trainer_start_ok[i][t]:
+                continue
+            if st.booked_trainer_days and any((i, d) in st.booked_trainer_days
+                                              for d in range(t, t + m.span)):
                 continue
             used = st.trainer_week[i]
             cap = m.trainer_cap[i]
@@ -350,8 +423,10 @@ class Attempt:
         for slack, _, s, _, k in candidates:
             if slack > self.opt.partial_slack:
                 continue
+            booked = st.booked.get(tomorrow, {})
             rooms = sum(1 for r in self.site_rooms[s][:k]
-                        if st.room_free[r] == tomorrow and m.room_start_ok[r][tomorrow])
+                        if st.room_free[r] == tomorrow and m.room_start_ok[r][tomorrow]
+                        and r not in booked)
             need = rooms * m.n_trainers
             for i in trainers_today:
                 if need <= 0:
@@ -416,8 +491,12 @@ class Attempt:
         if total < min_size:
             trace.no_people += 1
             return None
-        rooms = [r for r in self.site_rooms[s][:n_rooms]
-                 if st.room_free[r] <= t and m.room_start_ok[r][t]]
+        booked = st.booked.get(t, {})
+        rooms = [r for r in self.site_rooms[s] if r in booked and m.room_site[r] == s]
+        rooms += [r for r in self.site_rooms[s][:n_rooms]
+                  if st.room_free[r] <= t and m.room_start_ok[r][t] and r not in booked
+                  and not (st.booked_room_days and any((r, d) in st.booked_room_days
+                                                       for d in range(t, t + m.span)))]
         if not rooms:
             trace.no_room += 1
             return None
@@ -449,9 +528,13 @@ class Attempt:
                     return
             if left < cap and not day.partial_ok and left < self.opt.partial_fill * cap:
                 continue
-            trainers = self._pick_trainers(
-                st, day.site, t, trainers_today,
-                used if day.slack <= self.opt.partial_slack else used | self._reserved)
+            booked = st.booked.get(t, {}).get(r)
+            if booked is not None:
+                trainers = booked
+            else:
+                trainers = self._pick_trainers(
+                    st, day.site, t, trainers_today,
+                    used if day.slack <= self.opt.partial_slack else used | self._reserved)
             if trainers is None:
                 trace.no_trainer += 1
                 day.no_trainer = True
@@ -490,6 +573,10 @@ class Attempt:
         for (r, trainers), attendees in zip(chosen, groups):
             sessions.append((t, r, trainers, attendees))
             st.room_free[r] = t + m.span
+            if r in st.booked.get(t, {}):
+                for i in trainers:  # their weeks were counted when they were booked
+                    st.trainer_free[i] = t + m.span
+                continue
             for i in trainers:
                 st.trainer_free[i] = t + m.span
                 week = st.trainer_week[i]
@@ -622,6 +709,9 @@ class Result:
     attempts: list[tuple[int, int]]  # (target, unassigned)
     seconds: float
     model: Model
+    # the format's bound raised by whole sessions per room (lms.rollout.sharp): no plan finishes
+    # earlier, so the search starts there
+    sharper: int | None = None
 
 
 def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
@@ -630,6 +720,7 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
     began = time.perf_counter()
     model = compile_problem(problem)
     bound = lower_bound(problem)
+    sharper = sharper_bound(model, bound.value)
     attempt = Attempt(model, _trainer_order(model), options)
     n = model.n_days
     attempts: list[tuple[int, int]] = []
@@ -663,11 +754,11 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
 
     if not model.emp_ids:
         best = Draft(0, [], [], [SiteTrace() for _ in model.sites], model.span)
-    elif bound.value is None or bound.value >= n:
+    elif sharper is None or sharper >= n:
         run(n, options.rounds)
     else:
         # find a target that works, growing the step, then bisect down to the lowest that works
-        target, step, last_fail = max(bound.value, model.span), 1, None
+        target, step, last_fail = max(sharper, model.span), 1, None
         success = None
         while True:
             draft = run(min(target, n), options.rounds)
@@ -688,12 +779,12 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
                 else:
                     hi = mid
         # then try harder just below the best finish found, while time allows
-        while (best is not None and not best.unassigned and best.finish > bound.value
+        while (best is not None and not best.unassigned and best.finish > sharper
                and not out_of_time()):
             if run(best.finish - 1, options.polish_rounds).unassigned:
                 break
     assert best is not None
-    return Result(best, bound, attempts, time.perf_counter() - began, model)
+    return Result(best, bound, attempts, time.perf_counter() - began, model, sharper)
 
 
 def to_plan(result: Result, reasons: dict[int, str] | None = None) -> Plan:
@@ -724,6 +815,7 @@ def to_plan(result: Result, reasons: dict[int, str] | None = None) -> Plan:
         "finish_index": finish,
         "sessions": len(sessions),
         "lower_bound_index": result.bound.value,
+        "sharper_bound_index": result.sharper,
         "solve_seconds": round(result.seconds, 3),
         "assigned": sum(len(s.attendees) for s in sessions),
         "unassigned": len(unassigned),

@@ -33,16 +33,23 @@ TRACKS = (CERTIFICATION, RECERTIFICATION)
 
 COHORT_STATUSES = ("planned", "running", "closed")
 
+
+
+def N_(text: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark text for translation; lms.trainers.labels translates it where it is shown (this module stays pure)."""
+    return text
+
+
 STATE_LABELS = {
-    NOMINATED: "nominated",
-    DECLINED: "declined",
-    ACCEPTED: "accepted",
-    IN_TRAINING: "in training",
-    CO_DELIVERED: "co-delivered",
-    TEACH_BACK_OBSERVED: "teach-back observed",
-    NOT_YET_COMPETENT: "not yet competent",
-    CERTIFIED: "certified",
-    WITHDRAWN: "withdrawn",
+    NOMINATED: N_("nominated"),
+    DECLINED: N_("declined"),
+    ACCEPTED: N_("accepted"),
+    IN_TRAINING: N_("in training"),
+    CO_DELIVERED: N_("co-delivered"),
+    TEACH_BACK_OBSERVED: N_("teach-back observed"),
+    NOT_YET_COMPETENT: N_("not yet competent"),
+    CERTIFIED: N_("certified"),
+    WITHDRAWN: N_("withdrawn"),
 }
 
 
@@ -114,16 +121,16 @@ def allowed_events(track: str, state: str) -> tuple[str, ...]:
 
 
 NEXT_ACTIONS = {
-    (CERTIFICATION, NOMINATED): "Accept or decline the nomination",
-    (CERTIFICATION, ACCEPTED): "Record attendance at a cohort meeting",
-    (CERTIFICATION, IN_TRAINING): "Co-deliver a workshop session beside a certified trainer, who records it",
-    (CERTIFICATION, CO_DELIVERED): "Observe the teach-back",
-    (CERTIFICATION, TEACH_BACK_OBSERVED): "Record the result",
-    (CERTIFICATION, NOT_YET_COMPETENT): "Give feedback, then observe the teach-back again",
-    (RECERTIFICATION, NOMINATED): "Accept or decline the recertification request",
-    (RECERTIFICATION, ACCEPTED): "Observe the short teach-back",
-    (RECERTIFICATION, TEACH_BACK_OBSERVED): "Record the result",
-    (RECERTIFICATION, NOT_YET_COMPETENT): "Give feedback, then observe the short teach-back again",
+    (CERTIFICATION, NOMINATED): N_("Accept or decline the nomination"),
+    (CERTIFICATION, ACCEPTED): N_("Record attendance at a cohort meeting"),
+    (CERTIFICATION, IN_TRAINING): N_("Co-deliver a workshop session beside a certified trainer, who records it"),
+    (CERTIFICATION, CO_DELIVERED): N_("Observe the teach-back"),
+    (CERTIFICATION, TEACH_BACK_OBSERVED): N_("Record the result"),
+    (CERTIFICATION, NOT_YET_COMPETENT): N_("Give feedback, then observe the teach-back again"),
+    (RECERTIFICATION, NOMINATED): N_("Accept or decline the recertification request"),
+    (RECERTIFICATION, ACCEPTED): N_("Observe the short teach-back"),
+    (RECERTIFICATION, TEACH_BACK_OBSERVED): N_("Record the result"),
+    (RECERTIFICATION, NOT_YET_COMPETENT): N_("Give feedback, then observe the short teach-back again"),
 }
 
 

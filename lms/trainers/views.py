@@ -18,14 +18,14 @@ from lms.org.forms import ConfirmForm
 from lms.org.models import Employee, Site
 from lms.org.queries import reports_subquery
 from lms.org.services import get_employee
-from lms.trainers import certification, codelivery, cohorts, nominations, observations, promotion, queries
+from lms.trainers import certification, codelivery, cohorts, labels, nominations, observations, promotion, queries
 from lms.trainers.cascade import build_cascade, flatten
 from lms.trainers.courses import default_prerequisites, delivery_course, selectable_prerequisites
 from lms.trainers.forms import (AttendanceForm, CoDeliveryForm, CohortForm, DecisionForm, MeetingForm, NominationForm,
                                 RecertificationForm, RevokeForm, WithdrawForm, teach_back_form)
 from lms.trainers.members import get_member
 from lms.trainers.models import Cohort, CohortMember
-from lms.trainers.path import ENDED_STATES, STATE_LABELS, allowed_events, next_action
+from lms.trainers.path import ENDED_STATES, allowed_events
 from lms.trainers.rubric import pass_rule_text, rubric_from_dict
 from lms.trainers.validity import REMINDER_DAYS, days_left, in_recertification_window
 
@@ -52,7 +52,7 @@ def _refused(form, exc: DomainError) -> None:
 
 @bp.app_context_processor
 def _labels():
-    return {"state_label": lambda state: STATE_LABELS.get(state, state), "next_action": next_action}
+    return labels.template_helpers()
 
 
 # --------------------------------------------------------------------------- everyone: my record

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import random
 import time
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, text
 
@@ -89,11 +90,11 @@ def _complete(items) -> None:
 
 def _submit(items) -> None:
     from lms.extensions import db
-    from lms.quizzes.attempts import submit_attempt
-    from lms.quizzes.models import QuizAttempt
+    from lms.quizzes.attempts import get_attempt, submit_attempt
 
-    for _, attempt_id in items:
-        submit_attempt(db.session.get(QuizAttempt, attempt_id))
+    for employee_id, attempt_id in items:
+        # As the submit view: the learner is already loaded (the session's user), the attempt is theirs.
+        submit_attempt(get_attempt(attempt_id, SimpleNamespace(id=employee_id)))
         db.session.commit()
 
 

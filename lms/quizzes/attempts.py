@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import defaultload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.database import begin_write
@@ -17,6 +18,7 @@ from lms.core.errors import Conflict, NotFound, ValidationFailed
 from lms.core.models import utcnow
 from lms.core.signals import attempt_graded, quiz_passed
 from lms.extensions import db
+from lms.learning.models import Course
 from lms.org.models import Employee
 from lms.quizzes import qtypes
 from lms.quizzes.assembly import draw_questions
@@ -57,7 +59,9 @@ class ReviewRules:
 
 def get_attempt(attempt_id: int, employee: Employee) -> QuizAttempt:
     """The employee's own attempt with this id; anyone else's is NotFound."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    # Its slots and questions come with it; the course's modules only if a page asks for them.
+    attempt = db.session.get(QuizAttempt, attempt_id,
+                             options=[defaultload(QuizAttempt.quiz).defaultload(Quiz.course).lazyload(Course.modules)])
     if attempt is None or attempt.employee_id != employee.id:
         raise NotFound("No such attempt.")
     return attempt
@@ -216,7 +220,9 @@ def close_attempt(attempt: QuizAttempt, now: datetime, timed_out: bool = False) 
     if not claimed:
         db.session.refresh(attempt)
         return False
-    db.session.refresh(attempt, ["state", "submitted_at", "timed_out"])  # the rest did not change
+    # What the update wrote, without reading it back (the rest of the row did not change).
+    for name, value in (("state", "submitted"), ("submitted_at", now), ("timed_out", timed_out)):
+        set_committed_value(attempt, name, value)
     finish_if_marked(attempt, now, _grade_slots(attempt))
     return True
 
@@ -244,26 +250,36 @@ def current_slots(attempt: QuizAttempt) -> list[QuizSlot]:
     ).scalars())
 
 
+_SLOT_GRADES = (update(QuizSlot.__table__).where(QuizSlot.__table__.c.id == bindparam("slot_id"))
+                .values(fraction=bindparam("fraction"), feedback=bindparam("feedback"),
+                        needs_marking=bindparam("needs_marking")))
+
+
 def _grade_slots(attempt: QuizAttempt) -> list[SlotMark]:
     """Grade every slot as saved now; returns what scoring needs (marks, fraction, waiting for a trainer)."""
+    # The slots (their questions and layouts) are as loaded; only the answers may have been saved by another
+    # request since, so those alone are read again, under the claim on the attempt.
+    saved = dict(db.session.execute(select(QuizSlot.id, QuizSlot.response).where(QuizSlot.attempt_id == attempt.id)).all())
     # Written in two statements (grades by primary key, choices as one insert) rather than one per slot and choice.
-    grades, choices = [], []
-    slots = current_slots(attempt)
-    for slot in slots:
+    grades, choices, marks = [], [], []
+    for slot in attempt.slots:
+        set_committed_value(slot, "response", saved[slot.id])
         question = slot.question.data
         response = qtypes.decode(question, slot.layout, slot.response)
         grade = qtypes.grade(question, response)
-        grades.append({"id": slot.id, "fraction": grade.fraction, "feedback": list(grade.feedback),
+        grades.append({"slot_id": slot.id, "fraction": grade.fraction, "feedback": list(grade.feedback),
                        "needs_marking": grade.needs_marking})
         choices += [{"slot_id": slot.id, "question_id": slot.question_id, "choice": choice}
                     for choice in sorted(set(response_choices(question, response)))]
+        marks.append(SlotMark(slot.marks, grade.fraction, grade.needs_marking))
     if grades:
-        db.session.execute(update(QuizSlot), grades)
+        db.session.execute(_SLOT_GRADES, grades)
     if choices:
-        db.session.execute(insert(QuizResponseChoice), choices)
-    for slot in slots:
-        db.session.expire(slot, ["fraction", "feedback", "needs_marking"])  # written above, past the session
-    return [SlotMark(slot.marks, grade["fraction"], grade["needs_marking"]) for slot, grade in zip(slots, grades)]
+        db.session.execute(insert(QuizResponseChoice.__table__), choices)
+    for slot, grade in zip(attempt.slots, grades):  # what was just written, without reading it back
+        for name in ("fraction", "feedback", "needs_marking"):
+            set_committed_value(slot, name, grade[name])
+    return marks
 
 
 def response_choices(question: dict[str, Any], response: Any) -> list[str]:

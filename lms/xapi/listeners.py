@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
+from sqlalchemy import select
 
 from lms.core.models import utcnow
 from lms.core.signals import attempt_graded, attendance_recorded, course_completed
@@ -23,6 +24,14 @@ def _actor(employee_no: str) -> dict:
     return xs.actor(home_page(current_app.config), employee_no)
 
 
+def _employee_no(employee_id: int) -> str:
+    """The employee number, from the session when the person is loaded, else by one narrow query."""
+    loaded = db.session.identity_map.get(db.session.identity_key(Employee, employee_id))
+    if loaded is not None:
+        return loaded.employee_no
+    return db.session.execute(select(Employee.employee_no).where(Employee.id == employee_id)).scalar_one()
+
+
 def _course(course) -> xs.Activity:
     return xs.course_activity(base_url(current_app.config), course.slug, course.title)
 
@@ -30,7 +39,7 @@ def _course(course) -> xs.Activity:
 @course_completed.connect
 def on_course_completed(sender, enrolment, **_) -> None:
     """Record that the learner completed the course."""
-    statement = xs.completion_statement(xs.new_statement_id(), _actor(enrolment.employee.employee_no),
+    statement = xs.completion_statement(xs.new_statement_id(), _actor(_employee_no(enrolment.employee_id)),
                                         _course(enrolment.course), enrolment.completed_at)
     record_statement(f"completion:enrolment:{enrolment.id}", "completed", enrolment.employee_id, statement)
 
@@ -40,7 +49,7 @@ def on_attempt_graded(sender, attempt, **_) -> None:
     """Record the result of a graded quiz attempt: passed or failed, with its score."""
     quiz, course = attempt.quiz, attempt.quiz.course
     statement = xs.quiz_statement(
-        xs.new_statement_id(), _actor(attempt.employee.employee_no),
+        xs.new_statement_id(), _actor(_employee_no(attempt.employee_id)),
         xs.quiz_activity(base_url(current_app.config), course.slug, quiz.title), _course(course),
         score=attempt.score or 0.0, max_score=attempt.max_score, percent=attempt.percent, passed=bool(attempt.passed),
         submitted_at=attempt.submitted_at or attempt.graded_at, started_at=attempt.started_at,

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, time, timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_login import current_user
 
 from lms.core.errors import DomainError
@@ -15,7 +16,7 @@ from lms.core.permissions import roles_required
 from lms.core.roles import Role
 from lms.extensions import db
 from lms.org.forms import ConfirmForm
-from lms.rollout import preview, queries, services
+from lms.rollout import labels, preview, queries, services
 from lms.rollout.forms import ExcludeForm, PlanForm, WhatIfForm
 from lms.rollout.jobs import queue_solve
 from lms.rollout.live import earliest_start
@@ -23,6 +24,7 @@ from lms.rollout.models import RolloutPlan
 from lms.rollout.publish import publish_plan
 
 bp = Blueprint("rollout", __name__)
+labels.install(bp)
 
 ROLES = (Role.LEADER, Role.ADMIN)
 UNASSIGNED_SHOWN = 200
@@ -101,7 +103,7 @@ def _preview(plan) -> dict:
 
 
 def _long_date(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%A %d %B %Y")
+    return format_date(date.fromisoformat(iso), "EEEE dd MMMM y")
 
 
 def _here(endpoint: str = "rollout.plan_page", **values) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -60,5 +61,5 @@ def revoke(token_id: int):
     if RevokeForm().validate_on_submit():
         tokens.revoke_token(current_user, token)
         db.session.commit()
-        flash(f"Token “{token.name}” revoked: calls with it now get 401.", "success")
+        flash(gettext("Token “%(name)s” revoked: calls with it now get 401.", name=token.name), "success")
     return redirect(url_for("api_tokens.tokens_page"))

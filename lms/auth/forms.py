@@ -12,8 +12,8 @@ from lms.core.i18n import LANGUAGE_NAMES
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
 
 
 class SingleSignOnForm(FlaskForm):
@@ -23,14 +23,14 @@ class SingleSignOnForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     """The current password and a new one, twice."""
 
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters; any characters are allowed; common passwords are refused.",
+        description=_l("At least %(num)d characters; any characters are allowed; common passwords are refused.", num=MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
-        "Repeat the new password", validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")]
+        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("new_password", _l("The passwords differ."))]
     )
 
 

@@ -6,12 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from flask_babel import lazy_gettext as _l
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
-PASSWORD_LENGTH_MESSAGE = f"The password must have at least {MIN_PASSWORD_LENGTH} characters (and at most {MAX_PASSWORD_LENGTH})."
-COMMON_PASSWORD_MESSAGE = "This password is too common or too easy to guess; choose another (a few unrelated words work well)."
+PASSWORD_LENGTH_MESSAGE = _l("The password must have at least %(min)d characters (and at most %(max)d).",
+                              min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+COMMON_PASSWORD_MESSAGE = _l("This password is too common or too easy to guess; choose another (a few unrelated words work well).")
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
 
 # A password compared against this hash when the e-mail is unknown, so that a
@@ -58,9 +60,9 @@ def is_common(password: str) -> bool:
 def check_policy(password: str) -> None:
     """Refuse passwords that are too short, too long or common; any characters are allowed."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooWeak(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise PasswordTooWeak(_l("The password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise PasswordTooWeak(f"The password may have at most {MAX_PASSWORD_LENGTH} characters.")
+        raise PasswordTooWeak(_l("The password may have at most %(num)d characters.", num=MAX_PASSWORD_LENGTH))
     if is_common(password):
         raise PasswordTooWeak(COMMON_PASSWORD_MESSAGE)
 

@@ -12,8 +12,8 @@ from lms.core.models import utcnow
 from lms.extensions import db
 from lms.org.models import Employee, new_session_token
 
-LOGIN_FAILED = "The e-mail or password is wrong."
-CURRENT_PASSWORD_WRONG = "The current password is wrong."
+LOGIN_FAILED = _l("The e-mail or password is wrong.")
+CURRENT_PASSWORD_WRONG = _l("The current password is wrong.")
 UNKNOWN_LANGUAGE = _l("The platform is available in English and French only.")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, request, session
+from flask_babel import gettext
 from flask_login import logout_user
 
 LOGIN_AT = "_auth_at"
@@ -38,7 +39,7 @@ def enforce_timeouts() -> None:
     if expired():
         logout_user()
         session.clear()
-        flash("Your session ended after a time without activity. Please log in again.", "info")
+        flash(gettext("Your session ended after a time without activity. Please log in again."), "info")
         return
     now = int(time.time())
     if now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:

@@ -5,14 +5,15 @@ from urllib.parse import urlsplit
 
 from authlib.integrations.base_client.errors import OAuthError
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import oidc, services, throttle
 from lms.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SingleSignOnForm
 from lms.auth.timeouts import start_session
 from lms.core.errors import PermissionDenied, ValidationFailed
-from lms.core.i18n import COOKIE_MAX_AGE, LANGUAGE_COOKIE, current_language
+from lms.core.i18n import COOKIE_MAX_AGE, FORMAT_LOCALES, LANGUAGE_COOKIE, current_language
 from lms.core.models import utcnow
 from lms.core.navigation import home_endpoint
 from lms.core.web import render_error
@@ -76,7 +77,7 @@ def login():
                 return _log_in(employee, request.args.get("next"))
         elif "csrf_token" in form.errors:
             status = 400
-            form.form_errors.append("The form expired. Please try again.")
+            form.form_errors.append(gettext("The form expired. Please try again."))
         else:
             status = LOGIN_REFUSED
             form.form_errors.append(services.LOGIN_FAILED)
@@ -121,12 +122,17 @@ def sso_callback():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    chosen = current_user.language
+    language = chosen or current_language()
     services.end_all_sessions(current_user)
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    flash(_in(language, _l("You are logged out.")), "info")
+    response = redirect(url_for("auth.login"))
+    if chosen:  # the login page that follows stays in the language the person chose
+        _remember_language(response, chosen)
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -146,7 +152,7 @@ def change_password():
             login_user(current_user._get_current_object())  # this session continues with the new token; all others end
             if started is not None:
                 session["_auth_at"] = started
-            flash("Your password is changed. Other devices have been logged out.", "success")
+            flash(gettext("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for(home_endpoint(current_user)))
     language_form = LanguageForm(formdata=None, language=current_language(), next=url_for("auth.change_password"))
     return render_template("auth/change_password.html", form=form, language_form=language_form)
@@ -164,6 +170,17 @@ def set_language():
         services.set_language(current_user, form.language.data)
         db.session.commit()
     response = redirect(_safe_next(form.next.data) or url_for("auth.index"))
-    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    _remember_language(response, form.language.data)
     return response
+
+
+def _remember_language(response, language: str) -> None:
+    """The cookie that keeps pages served to someone not logged in (the login page) in their language."""
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+
+
+def _in(language: str, message) -> str:
+    """The lazy `message` translated into `language`, whatever the current request's language."""
+    with force_locale(FORMAT_LOCALES.get(language, language)):
+        return str(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -112,7 +113,7 @@ def complete_module(slug: str, stem: str):
     finished = progress.complete_module(current_user, enrolment, module)
     db.session.commit()
     if finished:
-        flash(f"You completed {course.title}. Your certificate is ready.", "success")
+        flash(gettext("You completed %(course)s. Your certificate is ready.", course=course.title), "success")
         return redirect(url_for("learning.course_page", slug=slug))
     following = request.form.get("next")
     if following and course.module(following):
@@ -204,7 +205,7 @@ def admin_assignments():
         found = dict(db.session.execute(select(Employee.employee_no, Employee.id).where(Employee.employee_no.in_(employee_nos))).all()) if employee_nos else {}
         missing = [n for n in employee_nos if n not in found]
         if missing:
-            form.employee_nos.errors = [f"No employee with the id {', '.join(missing)}."]
+            form.employee_nos.errors = [gettext("No employee with the id %(ids)s.", ids=", ".join(missing))]
         else:
             try:
                 rule, report = assignments.create_rule(
@@ -217,7 +218,9 @@ def admin_assignments():
                 form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
             else:
                 db.session.commit()
-                flash(f"{course.title} assigned: {report.enrolled} people enrolled now; people who join later are enrolled automatically.", "success")
+                flash(ngettext("%(course)s assigned: %(num)d person enrolled now; people who join later are enrolled automatically.",
+                               "%(course)s assigned: %(num)d people enrolled now; people who join later are enrolled automatically.",
+                               report.enrolled, course=course.title), "success")
                 return redirect(url_for("learning.admin_assignments"))
     return render_template("learning/admin_assignments.html", form=form, rules=queries.rules_with_counts(),
                            names=_target_names(), describe=assignments.describe_rule, confirm=ConfirmForm())
@@ -230,7 +233,9 @@ def deactivate_assignment(rule_id: int):
     if ConfirmForm().validate_on_submit() and rule.active:
         report = assignments.deactivate_rule(rule)
         db.session.commit()
-        flash(f"Rule stopped. {report.unassigned} people no longer have {rule.course.title} assigned; their progress is kept.", "info")
+        flash(ngettext("Rule stopped. %(num)d person no longer has %(course)s assigned; their progress is kept.",
+                       "Rule stopped. %(num)d people no longer have %(course)s assigned; their progress is kept.",
+                       report.unassigned, course=rule.course.title), "info")
     return redirect(url_for("learning.admin_assignments"))
 
 
@@ -256,6 +261,6 @@ def edit_toolkit(department_id: int):
             form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
-            flash(f"Recovery toolkit of {department.name} saved.", "success")
+            flash(gettext("Recovery toolkit of %(department)s saved.", department=department.name), "success")
             return redirect(url_for("org.departments"))
     return render_template("learning/toolkit_edit.html", department=department, form=form)

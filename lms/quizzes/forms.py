@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
@@ -26,20 +27,20 @@ class AttemptPageForm(FlaskForm):
 class MarkEssayForm(FlaskForm):
     """A trainer's mark from the rubric, with a comment."""
 
-    points = RadioField("Mark", coerce=int, validators=[InputRequired("Choose a mark from the rubric.")],
+    points = RadioField(_l("Mark"), coerce=int, validators=[InputRequired(_l("Choose a mark from the rubric."))],
                         choices=choices((points, f"{points}: {text}") for points, text in RUBRIC))
-    comment = TextAreaField("Comment for the learner", validators=[Optional(), Length(max=4000)],
-                            description="What was good, and what would make the answer stronger.")
+    comment = TextAreaField(_l("Comment for the learner"), validators=[Optional(), Length(max=4000)],
+                            description=_l("What was good, and what would make the answer stronger."))
 
 
 class BankUploadForm(FlaskForm):
     """A GIFT file for a course's bank."""
 
-    course_id = SelectField("Course", coerce=int, validators=[DataRequired()])
-    file = FileField("GIFT file", validators=[FileRequired("Choose a GIFT file (.gift or .txt).")],
-                     description="UTF-8 text in Moodle's GIFT format. You will see every question before anything is added.")
-    match_grades = SelectField("Weights that are not Moodle grades", default="error",
-                               choices=choices([("error", "Refuse the file"), ("nearest", "Round to the nearest grade")]))
+    course_id = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
+    file = FileField(_l("GIFT file"), validators=[FileRequired(_l("Choose a GIFT file (.gift or .txt)."))],
+                     description=_l("UTF-8 text in Moodle's GIFT format. You will see every question before anything is added."))
+    match_grades = SelectField(_l("Weights that are not Moodle grades"), default="error",
+                               choices=choices([("error", _l("Refuse the file")), ("nearest", _l("Round to the nearest grade"))]))
 
 
 def answers_from(form: MultiDict, slots: list[tuple[int, dict[str, Any]]]) -> dict[int, Any]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -47,7 +48,7 @@ def _my_attempt(attempt_id: int):
     if attempt.is_open and attempts.is_past_grace(attempt, utcnow()):
         attempts.close_attempt(attempt, utcnow(), timed_out=True)
         db.session.commit()
-        flash("Time ran out. Your attempt was graded on the answers saved in time.", "warning")
+        flash(gettext("Time ran out. Your attempt was graded on the answers saved in time."), "warning")
     return attempt
 
 
@@ -103,12 +104,12 @@ def attempt_page(attempt_id: int):
         outcome = attempts.save_answers(attempt, answers_from(request.form, [(s.position, v) for s, v in shown]))
         db.session.commit()
         if outcome.closed:
-            flash("This attempt is closed; answers sent after the time limit were not counted.", "warning")
+            flash(gettext("This attempt is closed; answers sent after the time limit were not counted."), "warning")
             return redirect(url_for("quizzes.review", attempt_id=attempt.id))
         target = {"next": page + 1, "previous": page - 1}.get(form.go.data, page)
         if form.go.data == "finish":
             return redirect(url_for("quizzes.summary", attempt_id=attempt.id))
-        flash("Your answers are saved.", "success")
+        flash(gettext("Your answers are saved."), "success")
         return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id, page=min(max(target, 1), pages)))
     page = request.args.get("page", 1, type=int)
     shown = _page_views(attempt, page)
@@ -137,11 +138,11 @@ def submit(attempt_id: int):
         attempts.submit_attempt(attempt)
     except attempts.AttemptClosed:
         db.session.rollback()
-        flash("This attempt was already submitted.", "info")
+        flash(gettext("This attempt was already submitted."), "info")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     db.session.commit()
     if attempt.timed_out:
-        flash("Time ran out before you submitted. Your attempt was graded on the answers saved in time.", "warning")
+        flash(gettext("Time ran out before you submitted. Your attempt was graded on the answers saved in time."), "warning")
     return redirect(url_for("quizzes.review", attempt_id=attempt.id))
 
 
@@ -183,8 +184,11 @@ def mark(slot_id: int):
             flash(exc.message, "danger")
             return redirect(url_for("quizzes.marking_queue"))
         db.session.commit()
-        flash(f"Essay marked. {attempt.employee.full_name}'s attempt is "
-              f"{'complete' if attempt.state == 'graded' else 'still waiting for another essay'}.", "success")
+        if attempt.state == "graded":
+            flash(gettext("Essay marked. %(name)s's attempt is complete.", name=attempt.employee.full_name), "success")
+        else:
+            flash(gettext("Essay marked. %(name)s's attempt is still waiting for another essay.",
+                          name=attempt.employee.full_name), "success")
         return redirect(url_for("quizzes.marking_queue"))
     return render_template("quizzes/mark.html", slot=slot, attempt=slot.attempt, question=slot.question.data,
                            form=form, rubric=marking.RUBRIC)
@@ -261,7 +265,7 @@ def bank_apply(upload_id: int):
         flash(exc.message, "danger")
         return redirect(url_for("quizzes.bank_preview", upload_id=upload.id))
     db.session.commit()
-    flash(f"Questions added to {upload.course.title}: {report.summary()}.", "success")
+    flash(gettext("Questions added to %(course)s: %(summary)s.", course=upload.course.title, summary=report.summary()), "success")
     return redirect(url_for("quizzes.bank_upload"))
 
 
@@ -272,7 +276,7 @@ def bank_discard(upload_id: int):
     if ConfirmForm().validate_on_submit() and upload.status == "pending":
         bank.discard_upload(upload)
         db.session.commit()
-        flash("The upload was discarded; nothing changed.", "info")
+        flash(gettext("The upload was discarded; nothing changed."), "info")
     return redirect(url_for("quizzes.bank_upload"))
 
 

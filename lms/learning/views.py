@@ -115,6 +115,8 @@ def complete_module(slug: str, stem: str):
     if finished:
         flash(gettext("You completed %(course)s. Your certificate is ready.", course=course.title), "success")
         return redirect(url_for("learning.course_page", slug=slug))
+    # Announced in the page's status area, so that screen-reader users hear that it worked.
+    flash(gettext("Module %(module)s marked complete.", module=module.title), "success")
     following = request.form.get("next")
     if following and course.module(following):
         return redirect(url_for("learning.module_page", slug=slug, stem=following))

@@ -25,7 +25,7 @@ import random
 import time
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil
 
 from lms.rollout.bound import LowerBound, lower_bound
@@ -63,6 +63,9 @@ class Options:
     # book rooms and trainers up front for the sites whose rooms, packed with whole sessions
     # from day 1, finish within this many days of the target (none when negative)
     skeleton_margin: int = 0
+    # the second attempt at each target books the sites within this many days instead
+    # (booking more sites helps when trainers are short, hurts when people set the pace)
+    alt_skeleton_margin: int = 3
 
 
 @dataclass
@@ -285,19 +288,19 @@ class Attempt:
         return Draft(target, sessions, unassigned, trace, span)
 
     def _book(self, st: _State, target: int, last_start: int) -> None:
-        """Book rooms and trainers up front for the sites whose rooms have no time to spare.
+        """Book rooms and trainers up front for the sites whose rooms have little time to spare.
 
-        Such a site needs a session in its rooms at every start that packs them end to end;
-        a day-by-day pass can find the trainers gone on one of those days. Its earliest slots
-        are booked until they seat its people, trainers least flexible first.
+        Such a site needs a session in its rooms at nearly every start that packs them end to
+        end; a day-by-day pass can find the trainers gone on one of those days. The sites with
+        least time to spare go first; each books its earliest slots that find trainers (least
+        flexible first) until they seat its people.
         """
         m = self.m
         span = m.span
         margin = self.opt.skeleton_margin
-        slots = []
-        for s, finish in enumerate(self.slot_finish):
-            if not st.site_rem[s] or finish is None or finish < target - margin:
-                continue
+        sites = [s for s, finish in enumerate(self.slot_finish)
+                 if st.site_rem[s] and finish is not None and finish >= target - margin]
+        for s in sorted(sites, key=lambda s: (-self.slot_finish[s], s)):
             candidates = sorted(
                 (end - span + 1, -m.room_seats[r], r)
                 for r in self.site_rooms[s]
@@ -307,41 +310,43 @@ class Attempt:
             for t, _, r in candidates:
                 if got >= st.site_rem[s]:
                     break
-                slots.append((t, s, r))
+                trainers = self._book_trainers(st, s, t)
+                if trainers is None:
+                    continue
                 got += m.room_seats[r]
-        if not slots:
-            return
-        slots.sort()
-        for t, s, r in slots:
-            days = range(t, t + span)
-            weeks = m.start_weeks[t]
-            options = []
-            for i in self.trainer_order:
-                sites = m.trainer_sites[i]
-                if (sites is not None and s not in sites) or not m.trainer_start_ok[i][t]:
-                    continue
-                if any((i, d) in st.booked_trainer_days for d in days):
-                    continue
-                used = st.trainer_week[i]
-                cap = m.trainer_cap[i]
-                if any(used.get(w, 0) + n > cap for w, n in weeks):
-                    continue
-                # a week left with fewer days than a session spans is hard to use
-                odd = sum(1 for w, n in weeks if 0 < cap - used.get(w, 0) - n < span)
-                options.append((self.flexibility[i], odd, i))
-            if len(options) < m.n_trainers:
-                continue
-            options.sort()
-            trainers = tuple(i for _, _, i in options[: m.n_trainers])
-            st.booked.setdefault(t, {})[r] = trainers
-            for d in days:
-                st.booked_room_days.add((r, d))
+                st.booked.setdefault(t, {})[r] = trainers
+                for d in range(t, t + span):
+                    st.booked_room_days.add((r, d))
+                    for i in trainers:
+                        st.booked_trainer_days.add((i, d))
                 for i in trainers:
-                    st.booked_trainer_days.add((i, d))
-            for i in trainers:
-                week = st.trainer_week[i]
-                for w, n in weeks:
-                    week[w] = week.get(w, 0) + n
+                    week = st.trainer_week[i]
+                    for w, n in m.start_weeks[t]:
+                        week[w] = week.get(w, 0) + n
+
+    def _book_trainers(self, st: _State, s: int, t: int) -> tuple[int, ...] | None:
+        """The trainers to book for a session at site s from day t, least flexible first."""
+        m = self.m
+        span = m.span
+        weeks = m.start_weeks[t]
+        options = []
+        for i in self.trainer_order:
+            sites = m.trainer_sites[i]
+            if (sites is not None and s not in sites) or not m.trainer_start_ok[i][t]:
+                continue
+            if any((i, d) in st.booked_trainer_days for d in range(t, t + span)):
+                continue
+            used = st.trainer_week[i]
+            cap = m.trainer_cap[i]
+            if any(used.get(w, 0) + n > cap for w, n in weeks):
+                continue
+            # a week left with fewer days than a session spans is hard to use
+            odd = sum(1 for w, n in weeks if 0 < cap - used.get(w, 0) - n < span)
+            options.append((self.flexibility[i], odd, i))
+        if len(options) < m.n_trainers:
+            return None
+        options.sort()
+        return tuple(i for _, _, i in options[: m.n_trainers])
 
     def _trainers_available(self, st: _State, t: int) -> list[int]:
         m = self.m
@@ -721,7 +726,10 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
     model = compile_problem(problem)
     bound = lower_bound(problem)
     sharper = sharper_bound(model, bound.value)
-    attempt = Attempt(model, _trainer_order(model), options)
+    order = _trainer_order(model)
+    variants = [Attempt(model, order, options)]
+    if options.alt_skeleton_margin != options.skeleton_margin:
+        variants.append(Attempt(model, order, replace(options, skeleton_margin=options.alt_skeleton_margin)))
     n = model.n_days
     attempts: list[tuple[int, int]] = []
     best: Draft | None = None
@@ -737,8 +745,9 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
         bonus = [0.0] * len(model.sites)
         fewest: Draft | None = None
         for round_no in range(rounds):
-            rng = random.Random(target * 1000 + round_no) if round_no else None
-            draft = attempt.run(target, bonus, rng)
+            # each variant once as it is, then perturbed
+            rng = random.Random(target * 1000 + round_no) if round_no >= len(variants) else None
+            draft = variants[round_no % len(variants)].run(target, bonus, rng)
             attempts.append((target, len(draft.unassigned)))
             if best is None or draft.key() < best.key():
                 best = draft

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test bench clean translations
+.PHONY: run test bench clean translations screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -25,6 +25,10 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# PNGs of each role's main page (and the learner's on a phone) into docs/screenshots/, with the system Chromium.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python -m tests.browser.screenshots
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -103,7 +104,7 @@ def reviews_overview():
     trend = review_trend(today)
     return render_template(
         "insights/reviews_overview.html", form=form, period=period, cells=who_reviewed_whom(period), trend=trend,
-        trend_chart=charts.percent_bars([(t.period.strftime("%B %Y"), t.percent_submitted) for t in trend]),
+        trend_chart=charts.percent_bars([(format_date(t.period, "MMMM y"), t.percent_submitted) for t in trend]),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import format_date, gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,7 +18,7 @@ from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
 from lms.extensions import db
-from lms.insights import charts, queries, tables
+from lms.insights import charts, labels, queries, tables
 from lms.insights.exports import FORMATS, chunks
 from lms.insights.reviews import review_period, reviews_given, reviews_received, round_status
 from lms.insights.scope import NO_MANAGER, Scope
@@ -25,6 +26,7 @@ from lms.learning.queries import enrolment_summaries
 from lms.org.models import Department, DepartmentKind, Employee, Site
 
 bp = Blueprint("insights", __name__)
+labels.install(bp)
 
 VIEWERS = (Role.LEADER, Role.MANAGER)
 nav_item("Insight", "insights.dashboard", Role.LEADER, Role.MANAGER, order=5)
@@ -93,19 +95,20 @@ def dashboard():
         pass_rates=queries.quiz_pass_rates(scope), hardest=queries.hardest_questions(scope),
         idea_status=queries.ideas_by_status(scope), months=months, per_month=per_month,
         implemented=queries.leading_departments(implemented, months, tables.IDEA_DEPARTMENTS_SHOWN),
-        ideas_chart=charts.column_bars([(m.strftime("%b"), n) for m, n in per_month]),
+        ideas_chart=charts.column_bars([(format_date(m, "MMM"), n) for m, n in per_month]),
         comparison=queries.workshop_comparison(scope),
-        trend=trend, trend_chart=charts.percent_bars([(t.period.strftime("%B %Y"), t.percent_submitted) for t in trend]),
+        trend=trend, trend_chart=charts.percent_bars([(format_date(t.period, "MMMM y"), t.percent_submitted) for t in trend]),
     )
 
 
 def _burn_chart(burn: queries.BurnUp):
     if not burn.weeks:
         return None
-    series = [("Completed", [w.completed for w in burn.weeks]), ("Booked", [w.booked for w in burn.weeks])]
+    series = [(gettext("Completed"), [w.completed for w in burn.weeks]), (gettext("Booked"), [w.booked for w in burn.weeks])]
     if burn.planned_total is not None:
-        series.append(("Planned seats", [w.planned for w in burn.weeks]))
-    return charts.line_chart([w.week.strftime("%d %b") for w in burn.weeks], series, burn.target)
+        series.append((gettext("Planned seats"), [w.planned for w in burn.weeks]))
+    return charts.line_chart([format_date(w.week, "dd MMM") for w in burn.weeks], series, burn.target,
+                             target_label=gettext("Everyone"))
 
 
 @bp.route("/insights/sites/<int:site_id>")

@@ -64,33 +64,28 @@ def progress_by_module(employee: Employee, course: Course) -> dict[int, ModulePr
     return {row.module_id: row for row in rows}
 
 
-def _progress_row(employee: Employee, module: CourseModule, now: datetime, completing: bool = False) -> ModuleProgress:
-    """Get or create the progress row; a concurrent create (double click, two tabs) is absorbed.
+def _touch_progress(employee: Employee, module: CourseModule, now: datetime, completing: bool) -> ModuleProgress:
+    """Create or update the progress row in one statement; a concurrent create (double click, two tabs) is absorbed.
 
-    The create is an insert that does nothing on a conflict (one statement, no savepoint); when another
-    request won the race, its row is read back.
+    An upsert: a first visit inserts the row, a later one moves `last_viewed_at`, and completing sets
+    `completed_at` unless it was already set (the first completion is kept).
     """
-    stmt = select(ModuleProgress).where(ModuleProgress.employee_id == employee.id, ModuleProgress.module_id == module.id)
-    row = db.session.execute(stmt).scalar_one_or_none()
-    if row is not None:
-        return row
     dialect = db.session.connection().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    created = db.session.execute(
-        insert(ModuleProgress).values(employee_id=employee.id, module_id=module.id, first_viewed_at=now,
-                                      last_viewed_at=now, completed_at=now if completing else None)
-        .on_conflict_do_nothing().returning(ModuleProgress)
-    ).scalar_one_or_none()
-    return created if created is not None else db.session.execute(stmt).scalar_one()
+    stmt = insert(ModuleProgress).values(employee_id=employee.id, module_id=module.id, first_viewed_at=now,
+                                         last_viewed_at=now, completed_at=now if completing else None)
+    completed = func.coalesce(ModuleProgress.completed_at, stmt.excluded.completed_at)
+    return db.session.execute(
+        stmt.on_conflict_do_update(index_elements=[ModuleProgress.employee_id, ModuleProgress.module_id],
+                                   set_={"last_viewed_at": now, "completed_at": completed})
+        .returning(ModuleProgress), execution_options={"populate_existing": True}
+    ).scalar_one()
 
 
 def view_module(employee: Employee, enrolment: Enrolment, module: CourseModule, completing: bool = False) -> ModuleProgress:
     """Record that the learner opened (or, `completing`, completed) a module; the course resumes here next time."""
     now = utcnow()
-    row = _progress_row(employee, module, now, completing)
-    row.last_viewed_at = now
-    if completing and row.completed_at is None:
-        row.completed_at = now
+    row = _touch_progress(employee, module, now, completing)
     if enrolment.started_at is None:
         enrolment.started_at = now
     enrolment.last_module_id = module.id

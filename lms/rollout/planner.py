@@ -66,6 +66,8 @@ class Options:
     # the second attempt at each target books the sites within this many days instead
     # (booking more sites helps when trainers are short, hurts when people set the pace)
     alt_skeleton_margin: int = 3
+    # repair an attempt that leaves at most this many sessions' worth of people out
+    repair_sessions: int = 4
 
 
 @dataclass
@@ -738,6 +740,9 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
         return time_limit is not None and time.perf_counter() - began > time_limit
 
     seats_per_day = [max(1, sum(model.room_seats[r] for r in rooms)) for rooms in model.site_rooms]
+    from lms.rollout.repair import repair  # it builds on this module's drafts
+
+    repair_limit = options.repair_sessions * model.max_size
 
     def run(target: int, rounds: int) -> Draft:
         """Attempts at one target; sites that fall short get priority in the next round."""
@@ -748,6 +753,8 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
             # each variant once as it is, then perturbed
             rng = random.Random(target * 1000 + round_no) if round_no >= len(variants) else None
             draft = variants[round_no % len(variants)].run(target, bonus, rng)
+            if draft.unassigned and len(draft.unassigned) <= repair_limit:
+                draft = repair(model, draft, target)
             attempts.append((target, len(draft.unassigned)))
             if best is None or draft.key() < best.key():
                 best = draft

@@ -22,9 +22,10 @@ def outbox():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         abort(404)
-    page = queries.outbox_page(status, request.args.get("page", 1, type=int))
+    q = request.args.get("q", "").strip()[:200]
+    page = queries.outbox_page(status, request.args.get("page", 1, type=int), q=q)
     return render_template("notify/outbox.html", page=page, status=status, counts=queries.status_counts(),
-                           statuses=STATUSES)
+                           statuses=STATUSES, q=q)
 
 
 @bp.route("/admin/outbox/<int:message_id>")

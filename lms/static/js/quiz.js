@@ -8,7 +8,9 @@
   var announce = document.getElementById("quiz-timer-alert");
   var form = document.getElementById("attempt-form");
   var end = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
-  var warnings = [[300, "5 minutes left."], [60, "1 minute left."]];
+  // The words come from the page (data-say-*), so that they are in the reader's language.
+  var say = timer.dataset;
+  var warnings = [[300, say.sayFive || "5 minutes left."], [60, say.sayOne || "1 minute left."]];
   var sent = false;
 
   function tick() {
@@ -21,7 +23,7 @@
     }
     if (left === 0 && !sent && form) {
       sent = true;
-      announce.textContent = "Time is up. Sending your answers.";
+      announce.textContent = say.sayUp || "Time is up. Sending your answers.";
       if (form.elements.namedItem("page")) {
         var go = document.createElement("input");
         go.type = "hidden";

@@ -71,8 +71,10 @@ def bank_sizes() -> list[tuple[Course, int, int]]:
 # --------------------------------------------------------------------------- essay queue
 
 
-def essay_queue(marker: Employee) -> list[tuple[QuizSlot, QuizAttempt, Employee, Course]]:
-    """Essays waiting for this marker, oldest first: their own site's learners, or everyone's for leads and admins."""
+MARKING_PER_PAGE = 25
+
+
+def _essay_queue_statement(marker: Employee, q: str = ""):
     stmt = (
         select(QuizSlot, QuizAttempt, Employee, Course)
         .join(QuizAttempt, QuizSlot.attempt_id == QuizAttempt.id)
@@ -80,13 +82,33 @@ def essay_queue(marker: Employee) -> list[tuple[QuizSlot, QuizAttempt, Employee,
         .join(Quiz, QuizAttempt.quiz_id == Quiz.id)
         .join(Course, Quiz.course_id == Course.id)
         .where(QuizSlot.needs_marking.is_(True), QuizAttempt.state == "needs_marking", Employee.id != marker.id)
-        .order_by(QuizAttempt.submitted_at, QuizSlot.position)
+        .order_by(QuizAttempt.submitted_at, QuizSlot.position, QuizSlot.id)
         .options(lazyload(QuizAttempt.slots))
     )
     if not marks_everyone(marker):
         stmt = stmt.join(Department, Employee.department_id == Department.id).where(
             Department.site_id == marker.department.site_id)
-    return list(db.session.execute(stmt).all())
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(func.lower(Employee.full_name).like(like) | func.lower(Course.title).like(like))
+    return stmt
+
+
+def essay_queue(marker: Employee) -> list[tuple[QuizSlot, QuizAttempt, Employee, Course]]:
+    """Essays waiting for this marker, oldest first: their own site's learners, or everyone's for leads and admins."""
+    return list(db.session.execute(_essay_queue_statement(marker)).all())
+
+
+def essay_queue_page(marker: Employee, page: int, q: str = "", per_page: int = MARKING_PER_PAGE):
+    """One page of the marker's essay queue, optionally only learners or courses whose name holds `q`."""
+    from lms.trainers.queries import Page
+
+    stmt = _essay_queue_statement(marker, q)
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all())
+    return Page(rows, page, pages, total)
 
 
 # --------------------------------------------------------------------------- statistics

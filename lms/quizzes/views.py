@@ -167,7 +167,9 @@ def review(attempt_id: int):
 @bp.route("/quiz/marking")
 @roles_required(*marking.MARKER_ROLES)
 def marking_queue():
-    return render_template("quizzes/marking_queue.html", rows=queries.essay_queue(current_user),
+    q = request.args.get("q", "").strip()[:200]
+    page = queries.essay_queue_page(current_user, request.args.get("page", 1, type=int), q)
+    return render_template("quizzes/marking_queue.html", page=page, rows=page.items, q=q,
                            everyone=marking.marks_everyone(current_user))
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.core.errors import DomainError
@@ -124,5 +124,9 @@ def all_ideas():
         stmt = stmt.where(ServiceIdea.status == status)
     else:
         status = ""
+    q = request.args.get("q", "").strip()[:200]
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(ServiceIdea.title).like(like), func.lower(ServiceIdea.description).like(like)))
     page = paginate(stmt, request.args.get("page", 1, type=int))
-    return render_template("insights/all_ideas.html", page=page, status=status, statuses=IDEA_STATUSES)
+    return render_template("insights/all_ideas.html", page=page, status=status, statuses=IDEA_STATUSES, q=q)

@@ -23,6 +23,7 @@ from lms.rollout.model import Model, compile_problem
 from lms.rollout.plan import Plan
 from lms.rollout.planner import Draft, Result, SiteTrace, _balanced_sizes, to_plan
 from lms.rollout.problem import Problem
+from lms.rollout.sharp import sharper_bound
 
 FEASIBLE = "feasible"
 INFEASIBLE = "infeasible"
@@ -207,10 +208,12 @@ def _draft(m: Model, target: int, classes, site_rooms, solver, x, y, w) -> Draft
 
 def exact_optimum(problem: Problem, hi: int | None = None, time_limit: float = 60.0,
                   total_limit: float = 300.0) -> ExactResult:
-    """The lowest finish index with everyone planned, searched upwards from the bound.
+    """The lowest finish index with everyone planned, searched upwards from the sharper bound.
 
-    ``hi`` (a finish known to be feasible, e.g. the fast planner's) ends the search; a
-    target whose solve runs out of time is ``unknown`` and leaves the answer unproven.
+    ``hi`` (the last target worth trying, e.g. one below the fast planner's finish) ends the
+    search; a target whose solve runs out of time is ``unknown`` and leaves the answer
+    unproven. Targets below the sharper bound (`lms.rollout.sharp`) are infeasible without
+    a solve.
     """
     began = time.perf_counter()
     m = compile_problem(problem)
@@ -220,7 +223,7 @@ def exact_optimum(problem: Problem, hi: int | None = None, time_limit: float = 6
         return out
     limit = min(hi if hi is not None else m.n_days, m.n_days)
     proven = True
-    for target in range(max(bound, m.span), limit + 1):
+    for target in range(max(sharper_bound(m, bound), m.span), limit + 1):
         left = total_limit - (time.perf_counter() - began)
         if left <= 0:
             break

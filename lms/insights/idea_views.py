@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -52,7 +53,7 @@ def new_idea():
             form.form_errors.append(exc.message)
         else:
             db.session.commit()
-            flash("Thank you: your idea went to your manager.", "success")
+            flash(gettext("Thank you: your idea went to your manager."), "success")
             return redirect(url_for("insights.idea", idea_id=idea.id))
     return render_template("insights/idea_new.html", form=form), 422 if form.errors or form.form_errors else 200
 
@@ -78,7 +79,7 @@ def accept_idea(idea_id: int):
     if ConfirmForm().validate_on_submit():
         ideas.accept_idea(current_user, idea)
         db.session.commit()
-        flash(f"“{idea.title}” accepted.", "success")
+        flash(gettext("“%(title)s” accepted.", title=idea.title), "success")
     return redirect(url_for("insights.idea", idea_id=idea.id))
 
 
@@ -97,7 +98,7 @@ def implement_idea(idea_id: int):
         form.form_errors.append(exc.message)
         return _detail(ideas.visible_idea(current_user, idea_id), exc.status_code, implement_form=form)
     db.session.commit()
-    flash(f"“{idea.title}” recorded as implemented.", "success")
+    flash(gettext("“%(title)s” recorded as implemented.", title=idea.title), "success")
     return redirect(url_for("insights.idea", idea_id=idea.id))
 
 
@@ -110,7 +111,7 @@ def decline_idea(idea_id: int):
         return _detail(idea, 422, decline_form=form)
     ideas.decline_idea(current_user, idea, reason=form.reason.data)
     db.session.commit()
-    flash(f"“{idea.title}” declined; the author can read your reason.", "info")
+    flash(gettext("“%(title)s” declined; the author can read your reason.", title=idea.title), "info")
     return redirect(url_for("insights.idea", idea_id=idea.id))
 
 

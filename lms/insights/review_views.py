@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -69,7 +69,7 @@ def submit_review(provider_id: int):
         form.form_errors.append(exc.message)
         return _home(review_form=form, review_provider_id=provider.id, status=exc.status_code)
     db.session.commit()
-    flash(f"Your review of {provider.name} was sent; they will see it and record their actions.", "success")
+    flash(gettext("Your review of %(provider)s was sent; they will see it and record their actions.", provider=provider.name), "success")
     return redirect(url_for("insights.reviews_home"))
 
 
@@ -84,7 +84,7 @@ def record_action(review_id: int):
         return _home(action_form=form, action_review_id=review.id, status=422)
     reviews.record_action(current_user, review, form.text.data)
     db.session.commit()
-    flash(f"Action recorded for the review from {review.department.name}.", "success")
+    flash(gettext("Action recorded for the review from %(department)s.", department=review.department.name), "success")
     return redirect(url_for("insights.reviews_home") + f"#review-{review.id}")
 
 
@@ -134,7 +134,7 @@ def dependencies():
             status = exc.status_code
         else:
             db.session.commit()
-            flash(f"{dependency.department.name} now reviews {dependency.provider.name} every month.", "success")
+            flash(gettext("%(department)s now reviews %(provider)s every month.", department=dependency.department.name, provider=dependency.provider.name), "success")
             return redirect(url_for("insights.dependencies"))
     elif form.errors:
         status = 422
@@ -149,5 +149,5 @@ def remove_dependency(dependency_id: int):
     if ConfirmForm().validate_on_submit():
         reviews.remove_dependency(current_user, dependency)
         db.session.commit()
-        flash(f"{dependency.department.name} no longer reviews {dependency.provider.name}.", "info")
+        flash(gettext("%(department)s no longer reviews %(provider)s.", department=dependency.department.name, provider=dependency.provider.name), "info")
     return redirect(url_for("insights.dependencies"))

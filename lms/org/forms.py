@@ -1,4 +1,5 @@
 """Admin forms for the roster, employees and departments."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from lms.core.forms import choices
@@ -12,10 +13,10 @@ from lms.org.models import DEPARTMENT_KINDS
 
 
 class RosterUploadForm(FlaskForm):
-    file = FileField("Roster CSV file", validators=[FileRequired("Choose the CSV file exported from HR.")],
-                     description="UTF-8 CSV with a header line; comma or semicolon separated.")
-    deactivate_missing = BooleanField("Deactivate employees who are not in the file",
-                                      description="Their history is kept; they can no longer log in.")
+    file = FileField(_l("Roster CSV file"), validators=[FileRequired(_l("Choose the CSV file exported from HR."))],
+                     description=_l("UTF-8 CSV with a header line; comma or semicolon separated."))
+    deactivate_missing = BooleanField(_l("Deactivate employees who are not in the file"),
+                                      description=_l("Their history is kept; they can no longer log in."))
 
 
 class ConfirmForm(FlaskForm):
@@ -28,22 +29,22 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class EmployeeRolesForm(FlaskForm):
-    roles = MultiCheckboxField("Roles", choices=choices([(r, r.replace("_", " ")) for r in ALL_ROLES if r != "learner"]),
-                               description="Everyone is a learner.")
+    roles = MultiCheckboxField(_l("Roles"), choices=choices([(r, r.replace("_", " ")) for r in ALL_ROLES if r != "learner"]),
+                               description=_l("Everyone is a learner."))
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters. Their other sessions end.")
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
+                             description=_l("At least %(num)s characters. Their other sessions end.", num=MIN_PASSWORD_LENGTH))
 
 
 class DepartmentForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=choices([(k, k.replace("_", " ")) for k in DEPARTMENT_KINDS]))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=choices([(k, k.replace("_", " ")) for k in DEPARTMENT_KINDS]))
     max_away_fraction = DecimalField(
-        "Share of staff who may be away at once", places=2,
+        _l("Share of staff who may be away at once"), places=2,
         validators=[DataRequired(), NumberRange(min=0.01, max=1)],
-        description="The staffing floor: 0.2 lets a fifth of the department attend a workshop on the same day.",
+        description=_l("The staffing floor: 0.2 lets a fifth of the department attend a workshop on the same day."),
     )
 
 
@@ -51,4 +52,4 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Length(max=100)])
+    q = StringField(_l("Search"), validators=[Length(max=100)])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from lms.auth import services as auth_services
@@ -14,6 +15,7 @@ from lms.org import labels, queries, services
 from lms.org.forms import ConfirmForm, DepartmentForm, EmployeeRolesForm, RosterUploadForm, SearchForm, SetPasswordForm
 
 bp = Blueprint("org", __name__)
+labels.install(bp)
 labels.install(bp)
 
 nav_item("Administration", "org.admin_home", Role.ADMIN, order=80)
@@ -66,9 +68,9 @@ def employee_roles(employee_id: int):
     if form.validate_on_submit():
         services.set_employee_roles(current_user, employee, set(form.roles.data or []))
         db.session.commit()
-        flash(f"Roles of {employee.full_name} saved.", "success")
+        flash(gettext("Roles of %(name)s saved.", name=employee.full_name), "success")
     else:
-        flash("The roles could not be saved: " + "; ".join(form.roles.errors), "danger")
+        flash(gettext("The roles could not be saved: %(problems)s", problems="; ".join(map(str, form.roles.errors))), "danger")
     return redirect(url_for("org.employee_detail", employee_id=employee.id))
 
 
@@ -80,7 +82,7 @@ def employee_password(employee_id: int):
     if form.validate_on_submit():
         auth_services.set_password(employee, form.password.data)
         db.session.commit()
-        flash(f"Password of {employee.full_name} set; their other sessions ended.", "success")
+        flash(gettext("Password of %(name)s set; their other sessions ended.", name=employee.full_name), "success")
         return redirect(url_for("org.employee_detail", employee_id=employee.id))
     roles_form = EmployeeRolesForm(roles=sorted(employee.roles - {"learner"}))
     return render_template("org/employee_detail.html", employee=employee, roles_form=roles_form,
@@ -95,7 +97,8 @@ def employee_active(employee_id: int):
         activate = request.form.get("active") == "1"
         services.set_employee_active(current_user, employee, activate)
         db.session.commit()
-        flash(f"{employee.full_name} is now {'active' if activate else 'deactivated; their sessions ended'}.", "success")
+        flash(gettext("%(name)s is now active.", name=employee.full_name) if activate
+              else gettext("%(name)s is now deactivated; their sessions ended.", name=employee.full_name), "success")
     return redirect(url_for("org.employee_detail", employee_id=employee.id))
 
 
@@ -114,7 +117,7 @@ def department_edit(department_id: int):
         services.update_department(department, name=form.name.data, kind=form.kind.data,
                                    max_away_fraction=float(form.max_away_fraction.data))
         db.session.commit()
-        flash(f"Department {department.code} saved.", "success")
+        flash(gettext("Department %(code)s saved.", code=department.code), "success")
         return redirect(url_for("org.departments"))
     return render_template("org/department_edit.html", department=department, form=form)
 
@@ -156,8 +159,8 @@ def roster_apply(upload_id: int):
         return redirect(url_for("org.roster_preview", upload_id=upload.id))
     db.session.commit()
     counts = plan.counts()
-    flash(f"Roster applied: {counts['created']} created, {counts['updated']} updated, "
-          f"{counts['deactivated']} deactivated, {counts['unchanged']} unchanged.", "success")
+    flash(gettext("Roster applied: %(created)s created, %(updated)s updated, %(deactivated)s deactivated, %(unchanged)s unchanged.",
+                  **counts), "success")
     return redirect(url_for("org.employees"))
 
 
@@ -168,7 +171,7 @@ def roster_discard(upload_id: int):
     if ConfirmForm().validate_on_submit():
         services.discard_roster_upload(upload)
         db.session.commit()
-        flash("The upload was discarded; nothing changed.", "info")
+        flash(gettext("The upload was discarded; nothing changed."), "info")
     return redirect(url_for("org.roster_upload"))
 
 

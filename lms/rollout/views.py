@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, time, timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from lms.core.errors import DomainError
@@ -73,7 +73,7 @@ def new_plan():
             form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
-            flash("Plan created. Check the lower bound, then solve it.", "success")
+            flash(gettext("Plan created. Check the lower bound, then solve it."), "success")
             return redirect(url_for("rollout.plan_page", plan_id=plan.id))
     return render_template("rollout/new.html", form=form)
 
@@ -169,20 +169,20 @@ def _edit(plan_id: int, action, done: str, anchor: str = "sessions"):
 @bp.route("/rollout/<int:plan_id>/sessions/<key>/lock", methods=["POST"])
 @roles_required(*ROLES)
 def lock_session(plan_id: int, key: str):
-    return _edit(plan_id, lambda p: services.set_locked(p, key, True), "Session locked: solving again keeps it as it is.")
+    return _edit(plan_id, lambda p: services.set_locked(p, key, True), gettext("Session locked: solving again keeps it as it is."))
 
 
 @bp.route("/rollout/<int:plan_id>/sessions/<key>/unlock", methods=["POST"])
 @roles_required(*ROLES)
 def unlock_session(plan_id: int, key: str):
-    return _edit(plan_id, lambda p: services.set_locked(p, key, False), "Session unlocked.")
+    return _edit(plan_id, lambda p: services.set_locked(p, key, False), gettext("Session unlocked."))
 
 
 @bp.route("/rollout/<int:plan_id>/sessions/<key>/remove", methods=["POST"])
 @roles_required(*ROLES)
 def remove_session(plan_id: int, key: str):
     return _edit(plan_id, lambda p: services.remove_session(p, key),
-                 "Session removed; its people are unassigned until you solve again, and its room stays free those days.")
+                 gettext("Session removed; its people are unassigned until you solve again, and its room stays free those days."))
 
 
 @bp.route("/rollout/<int:plan_id>/exclude", methods=["POST"])
@@ -191,7 +191,7 @@ def exclude(plan_id: int):
     plan = services.get_plan(plan_id)
     form = ExcludeForm()
     if not form.validate_on_submit():
-        flash("List the employee ids to leave out.", "danger")
+        flash(gettext("List the employee ids to leave out."), "danger")
         return redirect(url_for("rollout.plan_page", plan_id=plan_id) + "#people")
     try:
         people = services.exclude_employees(plan, form.employee_nos.data.replace(",", " ").split(), _today())
@@ -201,7 +201,7 @@ def exclude(plan_id: int):
             flash(problem, "danger")
     else:
         db.session.commit()
-        flash(f"Left out of the plan: {', '.join(p.full_name for p in people)}.", "success")
+        flash(gettext("Left out of the plan: %(names)s.", names=", ".join(p.full_name for p in people)), "success")
     return redirect(url_for("rollout.plan_page", plan_id=plan_id) + "#people")
 
 
@@ -209,7 +209,7 @@ def exclude(plan_id: int):
 @roles_required(*ROLES)
 def include(plan_id: int, employee_id: int):
     return _edit(plan_id, lambda p: services.include_employee(p, employee_id, _today()),
-                 "They will be planned again at the next solve.", anchor="people")
+                 gettext("They will be planned again at the next solve."), anchor="people")
 
 
 @bp.route("/rollout/<int:plan_id>/publish", methods=["POST"])
@@ -229,7 +229,8 @@ def publish(plan_id: int):
             return redirect(url_for("rollout.plan_page", plan_id=plan_id))
         return plan_page(plan_id, publish_problems=[exc.message, *problems], status=422)
     db.session.commit()
-    flash(f"Published {len(done.sessions)} sessions and {done.bookings} bookings; everyone booked gets an invite.", "success")
+    flash(gettext("Published %(sessions)s sessions and %(bookings)s bookings; everyone booked gets an invite.",
+                  sessions=len(done.sessions), bookings=done.bookings), "success")
     return redirect(url_for("rollout.plan_page", plan_id=plan_id))
 
 

@@ -18,7 +18,7 @@ BOOKING_STATUS = {
     "waitlisted": _l("waitlisted"),
     "cancelled": _l("cancelled"),
     "no_show": _l("no show"),
-    "error": _l("error"),
+    "refused": _l("refused"),
 }
 PRESENCE = {True: _l("present"), False: _l("absent")}
 

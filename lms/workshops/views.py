@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from lms.workshops.forms import (BookForOtherForm, BulkBookForm, CancelBookingFo
 from lms.workshops.models import Booking, Room
 
 bp = Blueprint("workshops", __name__)
+labels.install(bp)
 labels.install(bp)
 
 nav_item("Workshops", "workshops.sessions_list", Role.LEARNER, order=5)
@@ -55,7 +57,7 @@ def _fail(exc: DomainError):
 def sessions_list():
     form = SessionFilterForm(request.args)
     sites = db.session.execute(select(Site).order_by(Site.name)).scalars().all()
-    form.site.choices = choices([(0, "All sites")] + [(s.id, s.name) for s in sites])
+    form.site.choices = choices([(0, gettext("All sites"))] + [(s.id, s.name) for s in sites])
     site_id = form.site.data if request.args.get("site") is not None and form.site.validate(form) else current_user.department.site_id
     start = form.start.data if request.args.get("start") and form.start.validate(form) else _today()
     start = start - timedelta(days=start.weekday())
@@ -114,7 +116,8 @@ def book(session_id: int):
     else:
         db.session.commit()
         if result.status == "booked":
-            flash(f"You are booked on {session.day1:%A %d %B} and {session.day2:%A %d %B}. An invite is on its way.", "success")
+            flash(gettext("You are booked on %(day1)s and %(day2)s. An invite is on its way.", day1=format_date(session.day1, "EEEE dd MMMM"),
+                          day2=format_date(session.day2, "EEEE dd MMMM")), "success")
         else:
             flash(result.waitlist_reason, "warning")
     return redirect(url_for("workshops.session_page", session_id=session.id))
@@ -127,7 +130,7 @@ def book_for(session_id: int):
     form = BookForOtherForm()
     form.employee_id.choices = choices((e.id, e.full_name) for e in queries.bookable_reports(current_user, session))
     if not form.validate_on_submit():
-        flash("Choose someone from your team who has no booking yet.", "danger")
+        flash(gettext("Choose someone from your team who has no booking yet."), "danger")
         return redirect(url_for("workshops.session_page", session_id=session.id))
     employee = db.session.get(Employee, form.employee_id.data)
     if employee is None or not is_in_reporting_line(current_user, employee.id):
@@ -138,7 +141,10 @@ def book_for(session_id: int):
         _fail(exc)
     else:
         db.session.commit()
-        flash(f"{employee.full_name}: " + ("booked." if result.status == "booked" else result.waitlist_reason), "success" if result.status == "booked" else "warning")
+        if result.status == "booked":
+            flash(gettext("%(name)s: booked.", name=employee.full_name), "success")
+        else:
+            flash(gettext("%(name)s: %(reason)s", name=employee.full_name, reason=result.waitlist_reason), "warning")
     return redirect(url_for("workshops.session_page", session_id=session.id))
 
 
@@ -167,7 +173,8 @@ def cancel_booking(booking_id: int):
         _fail(exc)
     else:
         db.session.commit()
-        flash("The booking is cancelled." + (" You can book another session." if found.employee_id == current_user.id else ""), "info")
+        flash(gettext("The booking is cancelled. You can book another session.") if found.employee_id == current_user.id
+              else gettext("The booking is cancelled."), "info")
     return redirect(request.form.get("back") or url_for("workshops.my_bookings"))
 
 
@@ -199,7 +206,7 @@ def renew_feed():
     if ConfirmForm().validate_on_submit():
         invites.feed_token(current_user, renew=True)
         db.session.commit()
-        flash("Your calendar link was replaced; the old link no longer works.", "info")
+        flash(gettext("Your calendar link was replaced; the old link no longer works."), "info")
     return redirect(url_for("workshops.my_bookings"))
 
 
@@ -246,7 +253,7 @@ def sign_in(session_id: int):
             _fail(exc)
         else:
             db.session.commit()
-            flash(f"Attendance saved ({len(changed)} changed).", "success")
+            flash(ngettext("Attendance saved (%(num)d changed).", "Attendance saved (%(num)d changed).", len(changed)), "success")
         return redirect(url_for("workshops.sign_in", session_id=session.id))
     return render_template("workshops/sign_in.html", session=session, rows=rows, form=form, today=_today())
 
@@ -272,9 +279,9 @@ def co_delivery(session_id: int):
             _fail(exc)
         else:
             db.session.commit()
-            flash(f"Co-delivery by {candidates[form.member_id.data].employee.full_name} recorded.", "success")
+            flash(gettext("Co-delivery by %(name)s recorded.", name=candidates[form.member_id.data].employee.full_name), "success")
     else:
-        flash("Choose the trainee who co-delivered.", "danger")
+        flash(gettext("Choose the trainee who co-delivered."), "danger")
     return redirect(url_for("workshops.session_page", session_id=session.id))
 
 
@@ -319,7 +326,7 @@ def admin_rooms():
             _fail(exc)
         else:
             db.session.commit()
-            flash(f"Room {room.name} added.", "success")
+            flash(gettext("Room %(name)s added.", name=room.name), "success")
             return redirect(url_for("workshops.admin_rooms"))
     return render_template("workshops/admin_rooms.html", form=form, sites=queries.rooms_by_site())
 
@@ -341,7 +348,7 @@ def admin_room(room_id: int):
             form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
-            flash(f"Room {room.name} saved.", "success")
+            flash(gettext("Room %(name)s saved.", name=room.name), "success")
             return redirect(url_for("workshops.admin_rooms"))
     return render_template("workshops/admin_room.html", form=form, room=room)
 
@@ -362,7 +369,7 @@ def site_calendar(site_id: int):
             form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
-            flash(f"Working calendar of {site.name} saved.", "success")
+            flash(gettext("Working calendar of %(site)s saved.", site=site.name), "success")
             return redirect(url_for("workshops.admin_rooms"))
     return render_template("workshops/site_calendar.html", form=form, site=site)
 
@@ -404,7 +411,8 @@ def new_session():
             form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
-            flash(f"Session scheduled: {created.day1:%d %B} and {created.day2:%d %B} at {created.site.name}.", "success")
+            flash(gettext("Session scheduled: %(day1)s and %(day2)s at %(site)s.", day1=format_date(created.day1, "dd MMMM"),
+                          day2=format_date(created.day2, "dd MMMM"), site=created.site.name), "success")
             return redirect(url_for("workshops.session_page", session_id=created.id))
     return render_template("workshops/session_edit.html", form=form, session=None)
 
@@ -428,7 +436,8 @@ def edit_session(session_id: int):
             form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
-            flash("Session saved" + (f"; everyone booked is told about the new {', '.join(changed)}." if changed else "."), "success")
+            flash(gettext("Session saved; everyone booked is told about the new %(changes)s.", changes=", ".join(changed)) if changed
+                  else gettext("Session saved."), "success")
             return redirect(url_for("workshops.session_page", session_id=session.id))
     return render_template("workshops/session_edit.html", form=form, session=session, cancel_form=CancelSessionForm())
 
@@ -444,7 +453,7 @@ def publish_session(session_id: int):
             _fail(exc)
         else:
             db.session.commit()
-            flash("The session is open for booking.", "success")
+            flash(gettext("The session is open for booking."), "success")
     return redirect(url_for("workshops.session_page", session_id=session.id))
 
 
@@ -454,7 +463,7 @@ def cancel_session(session_id: int):
     session = sessions.get_session(session_id)
     form = CancelSessionForm()
     if not form.validate_on_submit():
-        flash("Give a reason for the cancellation.", "danger")
+        flash(gettext("Give a reason for the cancellation."), "danger")
         return redirect(url_for("workshops.edit_session", session_id=session.id))
     try:
         cancelled = sessions.cancel_session(current_user, session, form.reason.data)
@@ -462,7 +471,7 @@ def cancel_session(session_id: int):
         _fail(exc)
     else:
         db.session.commit()
-        flash(f"Session cancelled; {len(cancelled)} people were told.", "info")
+        flash(ngettext("Session cancelled; %(num)d person was told.", "Session cancelled; %(num)d people were told.", len(cancelled)), "info")
     return redirect(url_for("workshops.session_page", session_id=session.id))
 
 
@@ -478,12 +487,12 @@ def bulk_book(session_id: int):
         for number in numbers:
             employee = people.get(number)
             if employee is None:
-                results.append((number, "refused", "No employee has this id."))
+                results.append((number, "refused", gettext("No employee has this id.")))
                 continue
             try:
                 with db.session.begin_nested():
                     made = booking_service.book_seat(current_user, employee, session)
-                results.append((number, made.status, made.waitlist_reason or "Booked."))
+                results.append((number, made.status, made.waitlist_reason or gettext("Booked.")))
             except DomainError as exc:
                 results.append((number, "refused", exc.message))
         db.session.commit()

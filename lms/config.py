@@ -67,6 +67,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("LMS_SESSION_HOURS", "12")) * 3600,
+        # The cookie is rewritten only when the session changes (the idle stamp moves at most once a minute, see
+        # lms/auth/timeouts.py), not re-signed and re-sent on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "LMS_SESSION_IDLE_MINUTES": int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "60")),
         # Security (lms/auth, lms/core/web.py, lms/audit): proxies in front, HSTS, single sign-on, uploads.
         "LMS_TRUSTED_PROXIES": int(os.environ.get("LMS_TRUSTED_PROXIES", "0")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -93,7 +94,7 @@ def withdraw_own(member_id: int):
         abort(400)
     nominations.withdraw(current_user, member, form.reason.data)
     db.session.commit()
-    flash(f"You withdrew from {member.cohort.name}.", "info")
+    flash(gettext("You withdrew from %(cohort)s.", cohort=member.cohort.name), "info")
     return redirect(url_for("trainers.my_record"))
 
 
@@ -103,13 +104,13 @@ def request_recertification():
     form = RecertificationForm()
     form.cohort_id.choices = choices([(c.id, c.name) for c in nominations.open_cohorts_for(delivery_course())])
     if not form.validate_on_submit():
-        flash("Choose a cohort for your recertification teach-back.", "danger")
+        flash(gettext("Choose a cohort for your recertification teach-back."), "danger")
         return redirect(url_for("trainers.my_record"))
     cohort = cohorts.get_cohort(form.cohort_id.data)
     nominations.request_recertification(current_user, cohort, _today())
     db.session.commit()
-    flash(f"Recertification requested in {cohort.name}; its lead trainers will accept it and observe a short teach-back.",
-          "success")
+    flash(gettext("Recertification requested in %(cohort)s; its lead trainers will accept it and observe a short teach-back.",
+                  cohort=cohort.name), "success")
     return redirect(url_for("trainers.my_record"))
 
 
@@ -126,16 +127,16 @@ def record_co_delivery():
     form = CoDeliveryForm()
     course = delivery_course()
     if course is None or not form.validate_on_submit():
-        flash("Give the trainee, the session date and a description of the session.", "danger")
+        flash(gettext("Give the trainee, the session date and a description of the session."), "danger")
         return redirect(url_for("trainers.my_record"))
     trainee = _find_colleague(form.colleague.data)
     member = codelivery.co_delivery_candidate(trainee, course) if trainee else None
     if member is None:
-        flash(f"Nobody with “{form.colleague.data}” is in a cohort at the point where a co-delivery counts.", "danger")
+        flash(gettext("Nobody with “%(query)s” is in a cohort at the point where a co-delivery counts.", query=form.colleague.data), "danger")
         return redirect(url_for("trainers.my_record"))
     codelivery.record_co_delivery(current_user, member, None, form.delivered_on.data, form.note.data, today=_today())
     db.session.commit()
-    flash(f"Co-delivery by {trainee.full_name} recorded.", "success")
+    flash(gettext("Co-delivery by %(name)s recorded.", name=trainee.full_name), "success")
     return redirect(url_for("trainers.my_record"))
 
 
@@ -198,7 +199,7 @@ def new_cohort():
             _refused(form, exc)
         else:
             db.session.commit()
-            flash(f"{cohort.name} created. Add its meetings, then start it.", "success")
+            flash(gettext("%(cohort)s created. Add its meetings, then start it.", cohort=cohort.name), "success")
             return redirect(url_for("trainers.cohort", cohort_id=cohort.id))
     return render_template("trainers/cohort_form.html", form=form, cohort=None)
 
@@ -217,7 +218,7 @@ def edit_cohort(cohort_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            flash(f"{cohort.name} saved.", "success")
+            flash(gettext("%(cohort)s saved.", cohort=cohort.name), "success")
             if not cohort.is_led_by(current_user):
                 return redirect(url_for("trainers.my_cohorts"))
             return redirect(url_for("trainers.cohort", cohort_id=cohort.id))
@@ -246,7 +247,7 @@ def cohort_status(cohort_id: int, action: str):
         flash(exc.message, "danger")
     else:
         db.session.commit()
-        flash(f"{cohort.name} is now {cohort.status}.", "success")
+        flash(gettext("%(cohort)s is now %(status)s.", cohort=cohort.name, status=labels.cohort_status(cohort.status)), "success")
     return redirect(url_for("trainers.cohort", cohort_id=cohort_id))
 
 
@@ -263,7 +264,7 @@ def add_meeting(cohort_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            flash("Meeting added.", "success")
+            flash(gettext("Meeting added."), "success")
             return redirect(url_for("trainers.cohort", cohort_id=cohort_id, _anchor="meetings"))
     return render_template("trainers/cohort.html", cohort=cohort, rows=queries.cohort_member_rows(cohort),
                            seated=cohorts.seated_count(cohort), meeting_form=form, confirm=ConfirmForm(),
@@ -287,10 +288,11 @@ def attendance(cohort_id: int, meeting_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            message = "Attendance saved."
             if started:
-                message += f" In training now: {', '.join(m.employee.full_name for m in started)}."
-            flash(message, "success")
+                flash(gettext("Attendance saved. In training now: %(names)s.",
+                              names=", ".join(m.employee.full_name for m in started)), "success")
+            else:
+                flash(gettext("Attendance saved."), "success")
             return redirect(url_for("trainers.cohort", cohort_id=cohort_id, _anchor="meetings"))
     return render_template("trainers/attendance.html", cohort=cohort, meeting=meeting, form=form, today=_today())
 
@@ -323,7 +325,8 @@ def decide(cohort_id: int, member_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            flash(f"{member.employee.full_name} {'accepted' if accept else 'declined'}.", "success")
+            flash(gettext("%(name)s accepted.", name=member.employee.full_name) if accept
+                  else gettext("%(name)s declined.", name=member.employee.full_name), "success")
             return redirect(url_for("trainers.cohort", cohort_id=cohort_id))
     return _member_page(cohort, member, decision=form), 422
 
@@ -341,7 +344,7 @@ def withdraw_member(cohort_id: int, member_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            flash(f"{member.employee.full_name} withdrawn.", "info")
+            flash(gettext("%(name)s withdrawn.", name=member.employee.full_name), "info")
             return redirect(url_for("trainers.cohort", cohort_id=cohort_id))
     return _member_page(cohort, member, withdraw=form), 422
 
@@ -368,9 +371,9 @@ def teach_back(cohort_id: int, member_id: int):
         else:
             db.session.commit()
             if result.passed:
-                flash(f"Teach-back passed: {member.employee.full_name} is now a certified trainer.", "success")
+                flash(gettext("Teach-back passed: %(name)s is now a certified trainer.", name=member.employee.full_name), "success")
             else:
-                flash(f"Teach-back recorded: {member.employee.full_name} is not yet competent and may try again.", "info")
+                flash(gettext("Teach-back recorded: %(name)s is not yet competent and may try again.", name=member.employee.full_name), "info")
             return redirect(url_for("trainers.member", cohort_id=cohort_id, member_id=member_id))
     parsed = rubric_from_dict(rubric)
     return render_template("trainers/teach_back.html", cohort=cohort, member=member, form=form, rubric=rubric,
@@ -405,7 +408,7 @@ def nominees():
             _refused(form, exc)
         else:
             db.session.commit()
-            flash(f"{employee.full_name} nominated to {member.cohort.name}. Its lead trainers decide next.", "success")
+            flash(gettext("%(name)s nominated to %(cohort)s. Its lead trainers decide next.", name=employee.full_name, cohort=member.cohort.name), "success")
             return redirect(url_for("trainers.nominees"))
     status = 422 if request.method == "POST" else 200
     return render_template("trainers/nominees.html", form=form, members=queries.manager_nominees(current_user)), status
@@ -469,7 +472,7 @@ def promote(employee_id: int):
         flash(exc.message, "danger")
     else:
         db.session.commit()
-        flash(f"{employee.full_name} is now a lead trainer.", "success")
+        flash(gettext("%(name)s is now a lead trainer.", name=employee.full_name), "success")
     return redirect(url_for("trainers.certified"))
 
 
@@ -489,6 +492,6 @@ def revoke_current(employee_id: int):
             _refused(form, exc)
         else:
             db.session.commit()
-            flash(f"The certification of {employee.full_name} is revoked.", "info")
+            flash(gettext("The certification of %(name)s is revoked.", name=employee.full_name), "info")
             return redirect(url_for("trainers.certified"))
     return render_template("trainers/revoke.html", cert=cert, form=form), 422 if form.form_errors or form.errors else 200

@@ -12,9 +12,11 @@ from lms.rollout.checker import check_plan
 from lms.rollout.diagnose import diagnose, explain_unassigned
 from lms.rollout.generate import generate_problem
 from lms.rollout.mixing import mixing_stats
+from lms.rollout.model import compile_problem
 from lms.rollout.plan import load_plan, to_json_text
 from lms.rollout.planner import DEFAULT_TIME_LIMIT, search, to_plan
 from lms.rollout.problem import RolloutError, load_problem
+from lms.rollout.sharp import sharper_bound
 
 
 def _fail(exc: RolloutError) -> None:
@@ -57,6 +59,9 @@ def solve(problem_file: str, output: str, time_limit: float) -> None:
         click.echo(f"lower bound: never reached ({bound.binding.describe()})")
     else:
         click.echo(f"lower bound: {bound.value} ({bound.binding.describe()})")
+        if result.sharper is not None and result.sharper > bound.value:
+            click.echo(f"sharper bound: {result.sharper} (whole sessions per room and the "
+                       "trainer-days they take: no plan finishes earlier)")
         if the_plan.unassigned:
             click.echo("ratio: n/a (not everyone is assigned)")
         else:
@@ -112,6 +117,10 @@ def bound(problem_file: str) -> None:
         click.echo(f"  {term.describe()}")
     fits = "yes" if lb.fits_window else "no"
     click.echo(f"window: {lb.window_days} working days; bound inside the window: {fits}")
+    sharper = sharper_bound(compile_problem(problem), lb.value)
+    if sharper is not None and lb.value is not None and sharper > lb.value:
+        click.echo(f"sharper bound, beside the format's: {sharper} (whole sessions per room and "
+                   "the trainer-days they take)")
 
 
 @plan.command("generate")

@@ -257,7 +257,7 @@ def _window_until(problem: Problem, budget: _Budget) -> date | None:
         if limit is None:
             return None
         longer = dataclasses.replace(problem, end=problem.end + timedelta(days=extra_days * 7 // 5))
-        result = search(longer, limit)
+        result = search(longer, limit, coverage_only=True)
         if not result.draft.unassigned:
             return result.model.days[result.draft.finish]
         extra_days *= 2
@@ -287,7 +287,7 @@ def diagnose(problem: Problem, result: Result | None = None, *, verify: bool = T
     ``time_limit`` seconds (what could not be checked in time is left unverified).
     """
     budget = _Budget(time_limit)
-    result = result or search(problem, budget.share(6))
+    result = result or search(problem, budget.share(6), coverage_only=True)
     if not result.draft.unassigned:
         return Diagnosis(True, 0)
     shortfalls, _ = _shortfalls(result)
@@ -299,7 +299,7 @@ def diagnose(problem: Problem, result: Result | None = None, *, verify: bool = T
             if limit is None:
                 break
             trial = _with_remedies(problem, shortfalls, bump)
-            if not search(trial, limit).draft.unassigned:
+            if not search(trial, limit, coverage_only=True).draft.unassigned:
                 diagnosis.shortfalls = _bump(shortfalls, bump)
                 diagnosis.verified = True
                 break

@@ -14,9 +14,17 @@ One attempt walks the working days in order towards a target finish index F. Eac
    mix departments and kinds; then people are picked (those with leave first) and dealt
    round the sessions.
 
-The search tries F from the lower bound upwards, bisects down to the lowest F that works,
-then retries just below it with perturbed priorities while time allows; sites that fell
-short get priority in the next attempt at the same F.
+Before the first day, the sites whose rooms have (nearly) no time to spare against F, packed
+with whole sessions from day 1, book their rooms and trainers up front, least time to spare
+first (a day-by-day pass can find the trainers gone on one of the days such a site cannot
+skip). An attempt that leaves a few sessions' worth of people out is repaired
+(`lms.rollout.repair`): small sessions merged, spare seats filled, sessions opened with idle
+or handed-over trainers.
+
+The search tries F from the sharper lower bound (`lms.rollout.sharp`: no plan finishes
+earlier) upwards, bisects down to the lowest F that works, then retries just below it with
+perturbed priorities while time allows (and keeps retrying while the finish is beyond 3% of
+the bound); sites that fell short get priority in the next attempt at the same F.
 """
 
 from __future__ import annotations
@@ -725,8 +733,11 @@ class Result:
 
 
 def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
-           options: Options = Options()) -> Result:
-    """Try finish targets from the lower bound upwards; return the best draft."""
+           options: Options = Options(), coverage_only: bool = False) -> Result:
+    """Try finish targets from the lower bound upwards; return the best draft.
+
+    ``coverage_only`` (callers that ask only who fits) skips the long polish of the finish.
+    """
     began = time.perf_counter()
     model = compile_problem(problem)
     bound = lower_bound(problem)
@@ -801,7 +812,7 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
         # bound (beyond the 3% the issue asks for) keep trying until the time limit
         while (best is not None and not best.unassigned and best.finish > sharper
                and not out_of_time()):
-            far = best.finish > options.good_ratio * bound.value
+            far = not coverage_only and best.finish > options.good_ratio * bound.value
             if run(best.finish - 1, options.miss_rounds if far else options.polish_rounds).unassigned:
                 break
     assert best is not None

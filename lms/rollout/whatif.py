@@ -140,7 +140,8 @@ def what_if(doc: dict[str, Any], time_limit: float = 10.0) -> WhatIf:
         remaining = time_limit - (time.perf_counter() - began)
         if remaining <= 0.5:
             break
-        result = search(_with_resources(problem, needs, closed), remaining / (ROUNDS - round_no))
+        result = search(_with_resources(problem, needs, closed), remaining / (ROUNDS - round_no),
+                        coverage_only=True)
         m = result.model
         left = len(result.draft.unassigned)
         finish = m.days[result.draft.finish] if result.draft.finish else None

@@ -81,3 +81,19 @@ def test_solve_reports_who_does_not_fit(tmp_path):
     assert "binding: trainers for site HQ" in out.output
     assert len(unassigned) == 22
     assert unassigned[0]["reason"] == "no room or trainer free at site HQ before 2027-01-08"
+
+
+def test_bound_and_solve_report_the_sharper_bound_beside_the_formats(tmp_path):
+    from tests.rollout.test_sharp import whole_sessions_doc
+
+    problem = tmp_path / "p.json"
+    problem.write_text(json.dumps(whole_sessions_doc()), encoding="utf-8")
+    runner = CliRunner()
+    out = runner.invoke(plan, ["bound", str(problem)])
+    assert out.exit_code == 0
+    assert "lower bound: 5 (2027-01-08)" in out.output
+    assert "sharper bound, beside the format's: 6" in out.output
+    out = runner.invoke(plan, ["solve", str(problem), "-o", str(tmp_path / "plan.json")])
+    assert out.exit_code == 0
+    assert "finish: index 6" in out.output and "sharper bound: 6" in out.output
+    assert "ratio: 1.200" in out.output

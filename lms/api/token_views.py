@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -44,11 +45,11 @@ def tokens_page():
     except (tokens.AlreadyCreated, IntegrityError):  # IntegrityError: the same form sent twice at the same moment
         db.session.rollback()
         form = NewTokenForm(formdata=None)
-        form.form_errors.append(tokens.AlreadyCreated().message)
+        form.form_errors.append(gettext(tokens.AlreadyCreated().message))
         return _page(form, status=409)
     except DomainError as exc:
         db.session.rollback()
-        form.form_errors.append(exc.message)
+        form.form_errors.append(gettext(exc.message))
         return _page(form, status=exc.status_code)
     # Rendered, not redirected: the token is shown this once and is never put in a cookie or a URL.
     return _page(NewTokenForm(formdata=None), new_token, status=201)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.core.database import begin_write
 from lms.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.roles import Role
 from lms.api.models import ApiToken
@@ -65,8 +66,8 @@ class AlreadyCreated(Conflict):
     """The form that creates a token was sent again (a reload): nothing more is created."""
 
     def __init__(self):
-        super().__init__("This form was sent already, so no other token was created. A token is shown only once: "
-                         "if you did not copy it, revoke it and create another.")
+        super().__init__(N_("This form was sent already, so no other token was created. A token is shown only once: "
+                            "if you did not copy it, revoke it and create another."))
 
 
 def new_form_key() -> str:
@@ -81,14 +82,14 @@ def create_token(owner: Employee, name: str, max_live: int, form_key: str | None
     refused with AlreadyCreated.
     """
     if not may_hold_tokens(owner):
-        raise PermissionDenied("Only leaders and administrators create API tokens.")
+        raise PermissionDenied(N_("Only leaders and administrators create API tokens."))
     begin_write(db.session)  # SQLite: check the form key and the limit under the write lock
     if form_key is not None and db.session.execute(
             select(ApiToken.id).where(ApiToken.form_key == form_key)).first() is not None:
         raise AlreadyCreated()
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationFailed("Name the token after what will use it, e.g. “Power BI finance”.")
+        raise ValidationFailed(N_("Name the token after what will use it, e.g. “Power BI finance”."))
     if len(name) > MAX_NAME:
         raise ValidationFailed(f"A token's name has at most {MAX_NAME} characters.")
     live = db.session.execute(select(func.count()).select_from(ApiToken).where(
@@ -124,16 +125,16 @@ def get_token(token_id: int, actor: Employee) -> ApiToken:
     """The token if `actor` owns it or is an admin; NotFound otherwise (its existence stays private)."""
     token = db.session.get(ApiToken, token_id)
     if token is None or (token.owner_id != actor.id and not actor.has_role(Role.ADMIN)):
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     return token
 
 
 def revoke_token(actor: Employee, token: ApiToken) -> ApiToken:
     """Revoke a token for good: its owner or an admin may."""
     if token.owner_id != actor.id and not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("Only the token's owner or an administrator revokes it.")
+        raise PermissionDenied(N_("Only the token's owner or an administrator revokes it."))
     if token.revoked_at is not None:
-        raise Conflict("This token was revoked already.")
+        raise Conflict(N_("This token was revoked already."))
     token.revoked_at, token.revoked_by_id = utcnow(), actor.id
     db.session.flush()
     return token

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask, make_response, render_template, request, session
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -142,7 +142,8 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
         db.session.rollback()
-        return render_error(exc.status_code, exc.message)
+        # Messages marked with N_ where they are raised are in the catalog; others show as written.
+        return render_error(exc.status_code, gettext(exc.message) if isinstance(exc.message, str) else exc.message)
 
     @app.errorhandler(500)
     def _server_error(exc):

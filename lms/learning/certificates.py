@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lms.core.errors import NotFound
+from lms.core.markers import N_
 from lms.extensions import db
 from lms.learning.models import Certificate, Enrolment
 
@@ -40,7 +41,7 @@ def find_certificate(code: str) -> Certificate:
         normalized = "-".join(normalized[i:i + 4] for i in range(0, 12, 4))
     certificate = db.session.execute(select(Certificate).where(Certificate.code == normalized)).scalar_one_or_none()
     if certificate is None:
-        raise NotFound("No certificate has this code.")
+        raise NotFound(N_("No certificate has this code."))
     return certificate
 
 
@@ -97,5 +98,5 @@ def get_certificate_for_employee(employee_id: int, certificate_id: int) -> Certi
     """A certificate that belongs to this employee, or NotFound."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or certificate.enrolment.employee_id != employee_id:
-        raise NotFound("No such certificate.")
+        raise NotFound(N_("No such certificate."))
     return certificate

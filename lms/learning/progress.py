@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
 
 from lms.core.errors import NotFound, PermissionDenied
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.signals import course_completed
 from lms.extensions import db
@@ -22,7 +23,7 @@ def get_course(slug: str) -> Course:
     """The live course with this slug, or NotFound."""
     course = db.session.execute(select(Course).where(Course.slug == slug, Course.archived.is_(False))).scalar_one_or_none()
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(N_("No such course."))
     return course
 
 
@@ -49,9 +50,9 @@ def require_module(course: Course, stem: str, employee: Employee) -> CourseModul
     """The live module; facilitator pages only for trainers."""
     module = course.module(stem)
     if module is None:
-        raise NotFound("No such module.")
+        raise NotFound(N_("No such module."))
     if module.for_role == "facilitator" and not employee.has_any_role("trainer", "lead_trainer"):
-        raise PermissionDenied("This page is for trainers.")
+        raise PermissionDenied(N_("This page is for trainers."))
     return module
 
 

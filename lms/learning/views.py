@@ -5,12 +5,14 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.errors import DomainError, NotFound
 from lms.core.forms import choices
 from lms.core.i18n import DEFAULT_LANGUAGE, current_language, is_language
+from lms.core.markers import N_
 from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
@@ -55,7 +57,7 @@ def _course_access(slug: str):
     course = progress.get_course(slug)
     enrolment = progress.find_enrolment(current_user, course)
     if enrolment is None and not current_user.has_any_role(*PREVIEW_ROLES):
-        raise NotFound("No such course.")
+        raise NotFound(N_("No such course."))
     return course, enrolment
 
 
@@ -106,7 +108,7 @@ def complete_module(slug: str, stem: str):
     course = progress.get_course(slug)
     enrolment = progress.find_enrolment(current_user, course)
     if enrolment is None:
-        raise NotFound("No such course.")
+        raise NotFound(N_("No such course."))
     module = progress.require_module(course, stem, current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -130,7 +132,7 @@ def certificate_pdf(slug: str):
     enrolment = progress.find_enrolment(current_user, course)
     certificate = certificates.certificate_for(enrolment) if enrolment else None
     if certificate is None:
-        raise NotFound("You have no certificate for this course yet.")
+        raise NotFound(N_("You have no certificate for this course yet."))
     pdf = certificates.render_pdf(certificate, url_for("learning.verify", code=certificate.code, _external=True))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=certificate-{slug}.pdf"})
@@ -164,7 +166,7 @@ def team_learning():
 @roles_required(Role.MANAGER)
 def report_learning(employee_id: int):
     if not is_in_reporting_line(current_user, employee_id):
-        raise NotFound("No such person in your team.")
+        raise NotFound(N_("No such person in your team."))
     employee = org_services.get_employee(employee_id)
     summaries = queries.enrolment_summaries(employee, _today(), include_unassigned=True)
     return render_template("learning/report_learning.html", employee=employee, summaries=summaries)

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from lms.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.roles import Role
 from lms.extensions import db
@@ -43,9 +44,9 @@ def get_essay_slot(marker: Employee, slot_id: int) -> QuizSlot:
     """An essay answer the marker may see; anything else is NotFound."""
     slot = db.session.get(QuizSlot, slot_id)
     if slot is None or slot.question.qtype != "essay" or slot.attempt.is_open:
-        raise NotFound("No such essay.")
+        raise NotFound(N_("No such essay."))
     if not may_mark(marker, slot.attempt.employee):
-        raise NotFound("No such essay.")
+        raise NotFound(N_("No such essay."))
     return slot
 
 
@@ -53,7 +54,7 @@ def mark_essay(marker: Employee, slot: QuizSlot, points: int, comment: str, now:
     """Record a trainer's mark for one essay; the attempt is graded once no essay in it waits."""
     now = now or utcnow()
     if not may_mark(marker, slot.attempt.employee):
-        raise PermissionDenied("You may not mark this essay.")
+        raise PermissionDenied(N_("You may not mark this essay."))
     if not 0 <= points <= MAX_POINTS:
         raise ValidationFailed(f"Give between 0 and {MAX_POINTS} points.")
     attempt = slot.attempt
@@ -69,7 +70,7 @@ def mark_essay(marker: Employee, slot: QuizSlot, points: int, comment: str, now:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
-        raise Conflict("This essay was already marked.")
+        raise Conflict(N_("This essay was already marked."))
     db.session.refresh(attempt)
     finish_if_marked(attempt, now)
     return attempt

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+
+from lms.core.markers import N_
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.errors import DomainError, NotFound
 from lms.core.forms import choices
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.navigation import nav_item
 from lms.core.permissions import roles_required
@@ -38,7 +42,7 @@ def _course_and_quiz(slug: str):
     course = get_course(slug)
     enrolment = find_enrolment(current_user, course)
     if enrolment is None and not current_user.has_any_role(*STAFF):
-        raise NotFound("No such course.")
+        raise NotFound(N_("No such course."))
     return course, assembly.get_quiz(course), enrolment
 
 
@@ -71,14 +75,14 @@ def quiz_page(slug: str):
 def start(slug: str):
     course, quiz, enrolment = _course_and_quiz(slug)
     if enrolment is None:
-        raise NotFound("You are not enrolled in this course.")
+        raise NotFound(N_("You are not enrolled in this course."))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         attempt = attempts.start_attempt(current_user, quiz)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "warning")
+        flash(gettext(exc.message), "warning")
         return redirect(url_for("quizzes.quiz_page", slug=course.slug))
     db.session.commit()
     return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
@@ -183,7 +187,7 @@ def mark(slot_id: int):
             attempt = marking.mark_essay(current_user, slot, form.points.data, form.comment.data or "")
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            flash(gettext(exc.message), "danger")
             return redirect(url_for("quizzes.marking_queue"))
         db.session.commit()
         if attempt.state == "graded":
@@ -232,13 +236,13 @@ def bank_upload():
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data)
         if course is None or course.archived:
-            raise NotFound("No such course.")
+            raise NotFound(N_("No such course."))
         try:
             upload = bank.stage_upload(current_user, course, form.file.data.filename or "", form.file.data.read(),
                                        form.match_grades.data)
         except DomainError as exc:
             db.session.rollback()
-            form.file.errors = [exc.message]
+            form.file.errors = [gettext(exc.message)]
         else:
             db.session.commit()
             return redirect(url_for("quizzes.bank_preview", upload_id=upload.id))
@@ -264,7 +268,7 @@ def bank_apply(upload_id: int):
         report = bank.apply_upload(current_user, upload)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(gettext(exc.message), "danger")
         return redirect(url_for("quizzes.bank_preview", upload_id=upload.id))
     db.session.commit()
     flash(gettext("Questions added to %(course)s: %(summary)s.", course=upload.course.title, summary=report.summary()), "success")

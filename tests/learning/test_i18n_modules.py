@@ -79,3 +79,11 @@ def test_the_first_course_is_entirely_in_french_and_valid():
         assert translation.language == "fr"
         assert translation.principles == module.principles and translation.minutes == module.minutes
         assert translation.word_count > 0.6 * module.word_count, module.stem
+
+
+def test_a_domain_error_page_is_in_french_for_a_french_reader(app, french_listen, make_employee):
+    french = make_employee(language="fr")
+    page = _page(app, french, "/courses/no-such-course")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert "Page introuvable" in html and "Ce cours n’existe pas." in html

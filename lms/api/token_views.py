@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 

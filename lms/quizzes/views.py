@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-
-from lms.core.markers import N_
-from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -56,12 +56,27 @@ def _font_path() -> Path:
     return Path(fontpkg_noto_sans.__file__).parent / "files" / "NotoSans[wdth,wght].ttf"
 
 
-def render_pdf(certificate: Certificate, verify_url: str, organization: str = "Service Excellence") -> bytes:
-    """A one-page landscape PDF certificate."""
+# The certificate's wording; the web layer passes it in the learner's language.
+ENGLISH_WORDS = {
+    "title": "Certificate: {course}",
+    "heading": "Certificate of completion",
+    "certifies": "This certifies that",
+    "completed": "has completed",
+    "on": "on {day}",
+    "code": "Verification code: {code}",
+    "check": "Check it at {url}",
+}
+
+
+def render_pdf(certificate: Certificate, verify_url: str, organization: str = "Service Excellence",
+               words: dict[str, str] | None = None, day: str | None = None) -> bytes:
+    """A one-page landscape PDF certificate, worded with `words` and dated `day` (English by default)."""
     from fpdf import FPDF
 
+    w = {**ENGLISH_WORDS, **(words or {})}
+    day = day or certificate.completed_on.strftime("%d %B %Y")
     pdf = FPDF(orientation="L", format="A4")
-    pdf.set_title(f"Certificate: {certificate.course_title}")
+    pdf.set_title(w["title"].format(course=certificate.course_title))
     pdf.set_author(organization)
     pdf.set_auto_page_break(False)
     pdf.add_page()
@@ -76,21 +91,21 @@ def render_pdf(certificate: Certificate, verify_url: str, organization: str = "S
     pdf.set_font("Noto", "", 16)
     pdf.cell(0, 10, organization.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "B", 30)
-    pdf.cell(0, 22, "Certificate of completion", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 22, w["heading"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "", 14)
-    pdf.cell(0, 12, "This certifies that", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, w["certifies"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "B", 26)
     pdf.cell(0, 18, certificate.employee_name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "", 14)
-    pdf.cell(0, 12, "has completed", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, w["completed"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "B", 20)
     pdf.multi_cell(0, 12, certificate.course_title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Noto", "", 13)
-    pdf.cell(0, 12, f"on {certificate.completed_on.strftime('%d %B %Y')}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, w["on"].format(day=day), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(170)
     pdf.set_font("Noto", "", 11)
-    pdf.cell(0, 7, f"Verification code: {certificate.code}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 7, f"Check it at {verify_url}", align="C", link=verify_url)
+    pdf.cell(0, 7, w["code"].format(code=certificate.code), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, w["check"].format(url=verify_url), align="C", link=verify_url)
     return bytes(pdf.output())
 
 

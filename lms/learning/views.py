@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import format_date, gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -132,9 +132,23 @@ def certificate_pdf(slug: str):
     certificate = certificates.certificate_for(enrolment) if enrolment else None
     if certificate is None:
         raise NotFound(N_("You have no certificate for this course yet."))
-    pdf = certificates.render_pdf(certificate, url_for("learning.verify", code=certificate.code, _external=True))
+    pdf = certificates.render_pdf(certificate, url_for("learning.verify", code=certificate.code, _external=True),
+                                  words=_certificate_words(), day=format_date(certificate.completed_on, "long"))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=certificate-{slug}.pdf"})
+
+
+def _certificate_words() -> dict[str, str]:
+    """The certificate's wording in the learner's language ({course}, {day}, {code}, {url} are filled in later)."""
+    return {
+        "title": gettext("Certificate: {course}"),
+        "heading": gettext("Certificate of completion"),
+        "certifies": gettext("This certifies that"),
+        "completed": gettext("has completed"),
+        "on": gettext("on {day}"),
+        "code": gettext("Verification code: {code}"),
+        "check": gettext("Check it at {url}"),
+    }
 
 
 @bp.route("/verify", methods=["GET"])

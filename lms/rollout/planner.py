@@ -750,8 +750,11 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
     attempts: list[tuple[int, int]] = []
     best: Draft | None = None
 
+    slowest = 0.0  # seconds of the slowest attempt so far
+
     def out_of_time() -> bool:
-        return time_limit is not None and time.perf_counter() - began > time_limit
+        """Whether another attempt as slow as the slowest so far would overrun the limit."""
+        return time_limit is not None and time.perf_counter() - began + slowest > time_limit
 
     seats_per_day = [max(1, sum(model.room_seats[r] for r in rooms)) for rooms in model.site_rooms]
     from lms.rollout.repair import repair  # it builds on this module's drafts
@@ -760,15 +763,17 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
 
     def run(target: int, rounds: int) -> Draft:
         """Attempts at one target; sites that fall short get priority in the next round."""
-        nonlocal best
+        nonlocal best, slowest
         bonus = [0.0] * len(model.sites)
         fewest: Draft | None = None
         for round_no in range(rounds):
             # each variant once as it is, then perturbed
             rng = random.Random(target * 1000 + round_no) if round_no >= len(variants) else None
+            attempt_began = time.perf_counter()
             draft = variants[round_no % len(variants)].run(target, bonus, rng)
             if draft.unassigned and len(draft.unassigned) <= repair_limit:
                 draft = repair(model, draft, target)
+            slowest = max(slowest, time.perf_counter() - attempt_began)
             attempts.append((target, len(draft.unassigned)))
             if best is None or draft.key() < best.key():
                 best = draft

@@ -76,7 +76,8 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 _COURSE_REQUIRED = ("slug", "title", "summary", "kind", "audience", "estimated_minutes",
                     "objectives", "principles", "modules")
-_COURSE_OPTIONAL = ("default_assignment", "completion", "quiz")
+_COURSE_OPTIONAL = ("default_assignment", "completion", "quiz", "translations")
+_COURSE_TRANSLATION_KEYS = ("title", "summary", "objectives")
 _MODULE_REQUIRED = ("title", "minutes", "principles")
 _MODULE_OPTIONAL = ("for", "toolkit")
 _QUIZ_KEYS = ("title", "pass_mark", "attempts", "time_limit_minutes", "draw", "review")
@@ -220,6 +221,8 @@ class Course:
     questions: tuple[dict[str, Any], ...]
     rubric: Rubric | None
     content_hash: str
+    # language -> {"title", "summary", "objectives"} from course.yml's `translations`
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def learner_modules(self) -> tuple[Module, ...]:
@@ -594,6 +597,7 @@ class _CourseYml:
     modules: tuple[str, ...] = ()
     completion_quiz: str | None = None
     quiz: QuizSettings | None = None
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _parse_course_yml(doc: _Doc, folder_name: str) -> _CourseYml:
@@ -631,6 +635,41 @@ def _parse_course_yml(doc: _Doc, folder_name: str) -> _CourseYml:
         out.completion_quiz = _parse_completion(doc, data["completion"])
     if "quiz" in data:
         out.quiz = _parse_quiz(doc, data["quiz"])
+    if "translations" in data:
+        out.translations = _parse_course_translations(doc, data["translations"], len(out.objectives))
+    return out
+
+
+def _parse_course_translations(doc: _Doc, value: Any, objective_count: int) -> dict[str, dict[str, Any]]:
+    """`translations: {fr: {title, summary, objectives}}`: the course's own texts in another language."""
+    if not isinstance(value, dict):
+        doc.add(("translations",), f"'translations' must map a language ({', '.join(LANGUAGES)}) to texts")
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for language, texts in value.items():
+        path = ("translations", str(language))
+        if language not in LANGUAGES:
+            doc.add(path, f"unknown language {language!r} in translations (allowed: {', '.join(LANGUAGES)})")
+            continue
+        if not _check_keys(doc, path, texts, ("title",), _COURSE_TRANSLATION_KEYS[1:], f"translations.{language}"):
+            continue
+        entry: dict[str, Any] = {}
+        for key in ("title", "summary"):
+            if key in texts:
+                text = texts[key]
+                if not (isinstance(text, str) and text.strip()):
+                    doc.add(path + (key,), f"'translations.{language}.{key}' must be a non-empty string")
+                else:
+                    entry[key] = text.strip()
+        if "objectives" in texts:
+            objectives = _string_list(doc, path + ("objectives",), texts["objectives"],
+                                      f"translations.{language}.objectives")
+            if objectives and len(objectives) != objective_count:
+                doc.add(path + ("objectives",), f"'translations.{language}.objectives' has {len(objectives)} "
+                                                f"objectives but the course has {objective_count}")
+            else:
+                entry["objectives"] = list(objectives)
+        out[language] = entry
     return out
 
 
@@ -1146,7 +1185,7 @@ def _build_course(folder: Path, yml: _CourseYml, modules: list[_ReadModule], yml
         estimated_minutes=yml.estimated_minutes, objectives=yml.objectives, principles=yml.principles,
         modules=tuple(built), completion=completion, quiz=quiz, quiz_bank=bank_text,
         questions=tuple(e.question for e in bank or ()), rubric=rubric,
-        content_hash=_sha256(hash_parts),
+        content_hash=_sha256(hash_parts), translations=dict(yml.translations),
     )
 
 

@@ -36,6 +36,8 @@ class Course(TimestampMixin, Base):
     rubric: Mapped[dict | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     default_rule_seeded: Mapped[bool] = mapped_column(default=False)
+    # language -> {"title", "summary", "objectives"}, from course.yml's `translations`
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
     archived: Mapped[bool] = mapped_column(default=False)
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -54,6 +56,12 @@ class Course(TimestampMixin, Base):
 
     def module(self, stem: str) -> CourseModule | None:
         return next((m for m in self.modules if m.stem == stem and not m.archived), None)
+
+    def localized(self, language: str | None) -> dict:
+        """{"title", "summary", "objectives"} in `language` where course.yml translates them, else the originals."""
+        texts = (self.translations or {}).get(language or "", {})
+        return {"title": texts.get("title", self.title), "summary": texts.get("summary", self.summary),
+                "objectives": texts.get("objectives", self.objectives)}
 
     def __repr__(self) -> str:
         return f"<Course {self.slug}>"

@@ -74,6 +74,7 @@ def _apply_course(course: Course, parsed: content.Course) -> None:
     course.quiz_settings = _quiz_settings(parsed.quiz)
     course.quiz_bank = parsed.quiz_bank
     course.rubric = _rubric(parsed.rubric)
+    course.translations = {language: dict(texts) for language, texts in parsed.translations.items()}
     course.content_hash = parsed.content_hash
     course.archived = False
     course.synced_at = utcnow()

@@ -87,3 +87,26 @@ def test_a_domain_error_page_is_in_french_for_a_french_reader(app, french_listen
     assert page.status_code == 404
     html = page.get_data(as_text=True)
     assert "Page introuvable" in html and "Ce cours n’existe pas." in html
+
+
+def test_course_titles_summaries_and_objectives_follow_the_reader(app, french_listen, make_employee):
+    french, english = make_employee(language="fr"), make_employee(language="en")
+    fr = _page(app, french, f"/courses/{FIRST_COURSE}").get_data(as_text=True)
+    assert "<h1>L’excellence de service pour tous</h1>" in fr and "Pourquoi la façon dont nous réparons" in fr
+    assert "Se demander « qui est-ce que je sers" in fr
+    assert "L’excellence de service pour tous" in _page(app, french, "/my").get_data(as_text=True)
+    en = _page(app, english, f"/courses/{FIRST_COURSE}").get_data(as_text=True)
+    assert "<h1>Service Excellence for Everyone</h1>" in en and "L’excellence" not in en
+
+
+def test_a_course_translation_is_checked(tmp_path):
+    import shutil
+
+    root = tmp_path / "courses"
+    shutil.copytree(ROOT / "courses" / FIRST_COURSE, root / FIRST_COURSE)
+    yml = root / FIRST_COURSE / "course.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text.replace("  fr:\n", "  de:\n"), encoding="utf-8")
+    assert any("unknown language 'de'" in str(p) for p in check_courses(root))
+    yml.write_text(text + "      - Un objectif de trop\n", encoding="utf-8")
+    assert any("has 5 objectives but the course has 4" in str(p) for p in check_courses(root))

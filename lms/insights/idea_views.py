@@ -28,7 +28,7 @@ nav_item("Service ideas", "insights.my_ideas", Role.LEARNER, order=40)
 def _idea_form() -> IdeaForm:
     form = IdeaForm()
     departments = db.session.execute(select(Department.id, Department.name).order_by(Department.name)).all()
-    form.beneficiary_department_id.choices = choices([(0, "Choose a department")] + [tuple(d) for d in departments])
+    form.beneficiary_department_id.choices = choices([(0, gettext("Choose a department"))] + [tuple(d) for d in departments])
     return form
 
 

@@ -2,15 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 
-IDEA_STATUS = {
-    "submitted": _l("submitted"),
-    "accepted": _l("accepted"),
-    "implemented": _l("implemented"),
-    "declined": _l("declined"),
-}
 # A person's state in one course; a started workshop is a booked one.
 COURSE_STATE = {
     "completed": _l("completed"),
@@ -32,7 +26,14 @@ GROUP_LABELS = {
 
 def idea_status(code: str) -> str:
     """An idea's state as shown to people."""
-    return str(IDEA_STATUS.get(code, code))
+    # Context "idea": French agrees these with "idée" (feminine).
+    labels = {
+        "submitted": pgettext("idea", "submitted"),
+        "accepted": pgettext("idea", "accepted"),
+        "implemented": pgettext("idea", "implemented"),
+        "declined": pgettext("idea", "declined"),
+    }
+    return labels.get(code, code)
 
 
 def course_state(state: str | None, workshop: bool = False) -> str:

@@ -16,7 +16,6 @@ from lms.org.forms import ConfirmForm, DepartmentForm, EmployeeRolesForm, Roster
 
 bp = Blueprint("org", __name__)
 labels.install(bp)
-labels.install(bp)
 
 nav_item("Administration", "org.admin_home", Role.ADMIN, order=80)
 nav_item("Employees", "org.employees", Role.ADMIN, order=81)

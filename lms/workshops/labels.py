@@ -3,16 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
-# Keys are the stored (or display_status) codes; lower case, templates capitalize where a label starts a line.
-SESSION_STATUS = {
-    "draft": _l("draft"),
-    "open": _l("open"),
-    "full": _l("full"),
-    "in progress": _l("in progress"),
-    "completed": _l("completed"),
-    "cancelled": _l("cancelled"),
-}
 BOOKING_STATUS = {
     "booked": _l("booked"),
     "waitlisted": _l("waitlisted"),
@@ -24,8 +16,17 @@ PRESENCE = {True: _l("present"), False: _l("absent")}
 
 
 def session_status(code: str) -> str:
-    """A session's state as shown to people."""
-    return str(SESSION_STATUS.get(code, code))
+    """A session's state as shown to people (lower case; templates capitalize where a label starts a line)."""
+    # Context "session": French agrees these with "séance" (feminine), unlike the same English words elsewhere.
+    labels = {
+        "draft": pgettext("session", "draft"),
+        "open": pgettext("session", "open"),
+        "full": pgettext("session", "full"),
+        "in progress": pgettext("session", "in progress"),
+        "completed": pgettext("session", "completed"),
+        "cancelled": pgettext("session", "cancelled"),
+    }
+    return labels.get(code, code)
 
 
 def booking_status(code: str) -> str:

@@ -29,7 +29,6 @@ from lms.workshops.models import Booking, Room
 
 bp = Blueprint("workshops", __name__)
 labels.install(bp)
-labels.install(bp)
 
 nav_item("Workshops", "workshops.sessions_list", Role.LEARNER, order=5)
 nav_item("My bookings", "workshops.my_bookings", Role.LEARNER, order=6)

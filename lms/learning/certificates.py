@@ -1,9 +1,13 @@
 """Certificates: issued once on completion, verifiable by code, rendered to PDF."""
 from __future__ import annotations
 
+import functools
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from lms.core.errors import NotFound
@@ -56,6 +60,50 @@ def _font_path() -> Path:
     return Path(fontpkg_noto_sans.__file__).parent / "files" / "NotoSans[wdth,wght].ttf"
 
 
+BOLD = {"wght": 700, "wdth": 100}
+
+
+def font_cache_dir() -> Path:
+    """Where made fonts are kept: the instance directory, or a private temporary one outside an app."""
+    if has_app_context():
+        return Path(current_app.config["LMS_INSTANCE_DIR"]) / "fonts"
+    return _private_dir()
+
+
+@functools.cache
+def _private_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="lms-fonts-"))
+
+
+@functools.lru_cache(maxsize=4)
+def bold_font_path(cache_dir: Path) -> Path:
+    """A static bold instance of the variable font, made once into `cache_dir` and reused from there.
+
+    Instancing the variable font takes seconds (fpdf2 did it for every certificate), so the instance
+    is written once per font file and shared by every process; the layout tables are left out because
+    fpdf2 does not shape text here.
+    """
+    source = _font_path()
+    stat = source.stat()
+    cached = cache_dir / f"NotoSans-bold-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    if not cached.exists():
+        from fontTools.ttLib import TTFont
+        from fontTools.varLib import instancer
+
+        font = TTFont(str(source))
+        for tag in ("GPOS", "GSUB", "GDEF"):
+            if tag in font:
+                del font[tag]
+        static = instancer.instantiateVariableFont(font, BOLD, updateFontNames=True)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            static.save(out)
+        os.chmod(partial, 0o644)
+        os.replace(partial, cached)  # atomic: a concurrent render sees the whole file or none
+    return cached
+
+
 # The certificate's wording; the web layer passes it in the learner's language.
 ENGLISH_WORDS = {
     "title": "Certificate: {course}",
@@ -82,7 +130,7 @@ def render_pdf(certificate: Certificate, verify_url: str, organization: str = "S
     pdf.add_page()
     font = str(_font_path())
     pdf.add_font("Noto", "", font)
-    pdf.add_font("Noto", "B", font, variations={"wght": 700})
+    pdf.add_font("Noto", "B", str(bold_font_path(font_cache_dir())))
     pdf.set_draw_color(11, 94, 215)
     pdf.set_line_width(1.5)
     pdf.rect(10, 10, 277, 190)

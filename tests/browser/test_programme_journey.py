@@ -29,6 +29,7 @@ import io
 import re
 import threading
 from datetime import date, timedelta
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -141,9 +142,9 @@ def _flash(page: Page):
     return page.locator("#flash")
 
 
-def _course_figures(page: Page) -> dict[str, dict[str, int]]:
+def _course_figures(page: Page, caption: str = "Participation per course") -> dict[str, dict[str, int]]:
     """The dashboard's participation per course: course title -> assigned, started, completed."""
-    table = page.get_by_role("table", name="Participation per course")
+    table = page.get_by_role("table", name=caption, exact=True)
     expect(table).to_be_visible()
     figures = {}
     for row in table.get_by_role("row").all()[1:]:
@@ -151,6 +152,15 @@ def _course_figures(page: Page) -> dict[str, dict[str, int]]:
         cells = [c.inner_text().strip() for c in row.get_by_role("cell").all()]
         figures[title] = {"assigned": int(cells[0]), "started": int(cells[1]), "completed": int(cells[2])}
     return figures
+
+
+def _department_figures(page: Page, live_server: str, department: str) -> dict[str, dict[str, int]]:
+    """The same figures on a department's page, reached from the dashboard's department table."""
+    page.goto(f"{live_server}/insights")
+    page.get_by_role("table", name=re.compile("^Participation by department")).get_by_role(
+        "link", name=department, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(department)
+    return _course_figures(page, f"Participation per course in {department}")
 
 
 def _workshop_completed(page: Page) -> int:
@@ -176,6 +186,8 @@ def test_leader_notes_the_starting_figures(page: Page, live_server, login_as, jo
     expect(page.get_by_role("heading", level=1)).to_have_text("Enterprise dashboard")
     journey["figures_before"] = _course_figures(page)
     journey["workshop_completed_before"] = _workshop_completed(page)
+    journey["departments_before"] = {person["department"][1]: _department_figures(page, live_server, person["department"][1])
+                                     for person in PEOPLE.values()}
     assert set(COURSE_TITLES.values()) <= set(journey["figures_before"])
 
 
@@ -474,7 +486,8 @@ def _complete_modules(page: Page, live_server, slug: str) -> None:
     page.get_by_role("link", name=re.compile("^(Start the course|Resume)")).click()
     mark = page.get_by_role("button", name=re.compile("^Mark complete"))
     while mark.count():
-        mark.click()
+        with page.expect_navigation():  # the next module, or the course page after the last one
+            mark.click()
     page.goto(f"{live_server}/courses/{slug}")
     expect(page.get_by_text(re.compile(r"^(\d+) of \1 modules done"))).to_be_visible()
 
@@ -529,3 +542,107 @@ def test_new_trainer_marks_both_days(page: Page, live_app, live_server, login_as
         for day in (1, 2):
             group = page.get_by_role("group", name=f"{person['name']}, day {day}")
             expect(group.get_by_role("radio", name="Present")).to_be_checked()
+
+
+# --------------------------------------------------------------------------- 5. the learners finish the workshop
+
+
+def _download_certificate(page: Page, title: str) -> None:
+    """Download the course's certificate from My learning: a PDF, by its response and by the file saved."""
+    link = page.get_by_role("link", name=f"Download certificate for {title}")
+    response = page.request.get(urljoin(page.url, link.get_attribute("href")))  # the browser's own cookies
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body()[:5] == b"%PDF-"
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as saved:
+        assert saved.read(5) == b"%PDF-"
+
+
+def test_learners_finish_the_workshop_and_download_their_certificates(page: Page, live_server, login_as, journey, step):
+    for person in PEOPLE.values():
+        login_as(person["email"], person["password"])
+        page.goto(f"{live_server}/courses/{WORKSHOP}")
+        expect(page.get_by_text("Attend both days")).to_have_count(0)
+        _complete_modules(page, live_server, WORKSHOP)  # the pre-work and the module for after the workshop
+        page.goto(f"{live_server}/courses/{WORKSHOP}/quiz")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Service Problem Solving, day-2 assessment")
+        page.get_by_role("button", name="Start the quiz").click()
+        take_attempt(page, bank(WORKSHOP), right=True)
+        expect(page.get_by_role("status").filter(has_text="Passed")).to_be_visible()
+        page.goto(f"{live_server}/courses/{WORKSHOP}")
+        expect(page.get_by_text("You completed this course")).to_be_visible()
+
+        page.goto(f"{live_server}/my")
+        titles = [COURSE_TITLES[slug] for slug in (*person["courses"], WORKSHOP)]
+        expect(page.get_by_role("link", name=re.compile("^Download certificate for "))).to_have_count(len(titles))
+        for title in titles:
+            _download_certificate(page, title)
+        _log_out(page)
+
+
+# --------------------------------------------------------------------------- 6. the leader sees all of it
+
+
+def test_leader_sees_the_completions_on_the_dashboard(page: Page, live_server, login_as, journey, step):
+    login_as("leader@demo.example")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enterprise dashboard")
+    before, after = journey["figures_before"], _course_figures(page)
+    finished = {title: 0 for title in COURSE_TITLES.values()}
+    for person in PEOPLE.values():
+        for slug in (*person["courses"], WORKSHOP):
+            finished[COURSE_TITLES[slug]] += 1
+    for title, count in finished.items():
+        assert after[title]["completed"] == before[title]["completed"] + count, title
+    for slug in ("service-excellence-for-everyone", "service-recovery-last"):  # everyone's courses: two more people
+        assert after[COURSE_TITLES[slug]]["assigned"] == before[COURSE_TITLES[slug]]["assigned"] + 2
+    assert _workshop_completed(page) == journey["workshop_completed_before"] + 2
+
+    # and in each one's department, through the drill-down
+    for person in PEOPLE.values():
+        department = person["department"][1]
+        figures = _department_figures(page, live_server, department)
+        for slug in (*person["courses"], WORKSHOP):
+            title = COURSE_TITLES[slug]
+            assert figures[title]["completed"] == journey["departments_before"][department][title]["completed"] + 1
+
+
+def _people_rows(rows: list[dict]) -> dict[str, dict]:
+    return {row["Employee id"]: row for row in rows}
+
+
+def _check_export(rows: dict[str, dict]) -> None:
+    for person in PEOPLE.values():
+        row = rows[person["no"]]
+        assert row["Name"] == person["name"]
+        assert row["Department"] == person["department"][1]
+        for slug in (*person["courses"], WORKSHOP):
+            assert row[COURSE_TITLES[slug]] == "completed", (person["name"], slug)
+    # the other track is not theirs: nothing to show
+    assert not rows[PEOPLE["front_line"]["no"]][COURSE_TITLES["serving-the-front-line"]]
+    assert not rows[PEOPLE["back_office"]["no"]][COURSE_TITLES["empowered-to-solve"]]
+
+
+def test_leader_exports_everyone_person_by_person(page: Page, live_server, login_as, journey, step):
+    from openpyxl import load_workbook
+
+    login_as("leader@demo.example")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download Everyone, person by person as CSV").click()
+    assert re.fullmatch(r"people-\d{4}-\d{2}-\d{2}\.csv", info.value.suggested_filename)
+    with open(info.value.path(), encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(io.StringIO(file.read())))
+    assert len(rows) > 150  # the whole demo company, one row each
+    _check_export(_people_rows(rows))
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download Everyone, person by person as XLSX").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    with open(info.value.path(), "rb") as file:  # the saved file has no extension, which openpyxl wants
+        sheet = load_workbook(io.BytesIO(file.read()), read_only=True).worksheets[0]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = values[0]
+    assert len(values) - 1 == len(rows)
+    _check_export(_people_rows([dict(zip(header, r)) for r in values[1:]]))

@@ -70,8 +70,30 @@ def enrolment_summaries(employee: Employee, today: date, include_unassigned: boo
     return sorted(rows, key=lambda r: (order[r.state], r.enrolment.due_date or date.max, r.course.title))
 
 
+TEAM_PER_PAGE = 50
+
+
 def team_learning(manager_line, today: date) -> list[tuple]:
     """Per person in a reporting line: (employee, assigned, completed, overdue), in one query."""
+    return db.session.execute(_team_learning_statement(manager_line, today)).all()
+
+
+def team_learning_page(manager_line, today: date, page: int, q: str = "", per_page: int = TEAM_PER_PAGE):
+    """One page of `team_learning`, optionally only people whose name, e-mail or job title holds `q`."""
+    from lms.trainers.queries import Page
+
+    stmt = _team_learning_statement(manager_line, today)
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(func.lower(Employee.full_name).like(like) | func.lower(Employee.email).like(like)
+                          | func.lower(Employee.job_title).like(like))
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    return Page(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all(), page, pages, total)
+
+
+def _team_learning_statement(manager_line, today: date):
     assigned = (Enrolment.unassigned_at.is_(None)) | Enrolment.completed_at.is_not(None)
     stmt = (
         select(
@@ -83,11 +105,11 @@ def team_learning(manager_line, today: date) -> list[tuple]:
         )
         .outerjoin(Enrolment, Enrolment.employee_id == Employee.id)
         .where(Employee.id.in_(select(manager_line.c.id)), Employee.active)
-        .group_by(Employee.id).order_by(Employee.full_name)
+        .group_by(Employee.id).order_by(Employee.full_name, Employee.id)
         # Roles are not shown, and loading them took one more statement per 500 people in the line.
         .options(lazyload(Employee.role_rows))
     )
-    return db.session.execute(stmt).all()
+    return stmt
 
 
 def course_overview() -> list[tuple]:

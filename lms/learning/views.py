@@ -171,8 +171,10 @@ def verify(code: str | None = None):
 @bp.route("/team/learning")
 @roles_required(Role.MANAGER)
 def team_learning():
-    rows = queries.team_learning(reports_subquery(current_user.id), _today())
-    return render_template("learning/team_learning.html", rows=rows)
+    q = request.args.get("q", "").strip()[:200]
+    page = queries.team_learning_page(reports_subquery(current_user.id), _today(),
+                                      request.args.get("page", 1, type=int), q)
+    return render_template("learning/team_learning.html", page=page, rows=page.items, q=q)
 
 
 @bp.route("/team/<int:employee_id>/learning")

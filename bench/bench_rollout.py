@@ -285,6 +285,7 @@ def main() -> None:
         worker(*args.worker)
         return
     sizes = [int(x) for x in args.sizes.split(",")]
+    load_start = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -292,7 +293,7 @@ def main() -> None:
             rows.append(measure(f"{n:,}", generate_problem(n, args.seed), workdir))
         tight_n = 5000 if 5000 in sizes else sizes[0]
         rows.append(measure(f"{tight_n:,} tight", generate_problem(tight_n, args.seed, tight=True), workdir))
-    load_before = os.getloadavg()
+    load_table = os.getloadavg()
     body = report(rows, args.seed)
     if not args.no_sweep:
         seeds = range(1, args.sweep_seeds + 1)
@@ -300,7 +301,8 @@ def main() -> None:
         body += "\n" + sweep_report(seed_sweep(sizes_sweep, seeds, exact=not args.no_exact), seeds)
     load_after = os.getloadavg()
     body += ("\n\nMachine load (1-minute load average, shared with other engineers' runs): "
-             f"{load_before[0]:.1f} after the main table, {load_after[0]:.1f} at the end; seconds "
+             f"{load_start[0]:.1f} at the start, {load_table[0]:.1f} after the main table, "
+             f"{load_after[0]:.1f} at the end; seconds "
              "are wall-clock on one pinned core, so they rise with the load.")
     print(body)
     if not args.no_record:

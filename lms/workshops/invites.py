@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import select
 
@@ -35,9 +36,9 @@ def _events(session: WorkshopSession, status: str, attendee: Employee | None) ->
         event.add("dtstamp", utcnow())
         event.add("dtstart", datetime.combine(day, session.start_time, tzinfo=zone))
         event.add("dtend", datetime.combine(day, session.end_time, tzinfo=zone))
-        event.add("summary", f"{session.course.title}, day {number} of 2")
+        event.add("summary", gettext("%(course)s, day %(n)s of 2", course=session.course.title, n=number))
         event.add("location", f"{session.room.name}, {session.site.name}")
-        event.add("description", f"Trainers: {trainers}.{(' ' + session.note) if session.note else ''}")
+        event.add("description", gettext("Trainers: %(names)s.", names=trainers) + ((" " + session.note) if session.note else ""))
         event.add("status", status)
         event["organizer"] = vCalAddress(f"mailto:{organizer}")
         event["organizer"].params["cn"] = vText("Service Excellence")

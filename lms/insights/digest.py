@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app, render_template
+from flask_babel import format_date, gettext
 from sqlalchemy import select
 
 from lms.extensions import db
 from lms.insights import queries
 from lms.insights.scope import Scope
 from lms.notify.daily import daily_job
+from lms.notify.language import in_language_of, language_of
 from lms.notify.outbox import queue_email
 from lms.org.models import Employee, EmployeeRole
 
@@ -61,11 +63,18 @@ def send_weekly_digest(today: date) -> int:
     if not recipients:
         return 0
     figures = digest_figures(today)
-    subject = f"Service Excellence: the week to {today:%d %B %Y}"
-    text = render_template("insights/digest.txt", **figures)
-    html = render_template("insights/digest.html", **figures)
+    rendered: dict[str, tuple[str, str, str]] = {}  # language -> subject, text, html: each rendered once
     queued = 0
     for leader in recipients:
+        language = language_of(leader)
+        if language not in rendered:
+            with in_language_of(leader):
+                rendered[language] = (
+                    gettext("Service Excellence: the week to %(day)s", day=format_date(today, "dd MMMM y")),
+                    render_template("insights/digest.txt", **figures),
+                    render_template("insights/digest.html", **figures),
+                )
+        subject, text, html = rendered[language]
         if queue_email(leader.email, subject, text, html=html, dedupe_key=dedupe_key(leader, today)) is not None:
             queued += 1
     return queued

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.browser.own_server import ROLES, build_demo_app, log_in, serve
 from tests.browser.quiz_helpers import bank, take_attempt
-from tests.browser.test_accessibility import _endpoint
+from tests.browser.test_accessibility import _endpoint, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,8 @@ def phone_server(phone_app):
 
 def overflow(page: Page, label: str) -> str | None:
     """A readable complaint when the page shown scrolls sideways or hides its main content, else None."""
+    page.wait_for_load_state("load")  # after a click, the page it led to
+    expect(page.locator("main h1").first).to_be_attached()
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if width[0] > width[1]:
         wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
@@ -74,7 +76,9 @@ def test_every_learner_page_fits_a_phone(browser, phone_app, phone_server):
             assert needed in pages, f"the learner's links never reach {needed}"
         for endpoint, url in pages.items():
             page.goto(url)
-            problems.append(overflow(page, f"{endpoint} {urlsplit(url).path}"))
+            label = f"{endpoint} {urlsplit(url).path}"
+            problems.append(overflow(page, label))
+            problems.extend(serious_violations(page, f"phone {label}"))  # folded navigation, stacked layout
 
         page.goto(f"{phone_server}/courses/{QUIZ_SLUG}/quiz")
         page.get_by_role("button", name="Start the quiz").click()
@@ -91,7 +95,7 @@ def test_every_learner_page_fits_a_phone(browser, phone_app, phone_server):
     finally:
         context.close()
     problems = [p for p in problems if p]
-    assert not problems, "pages wider than a phone:\n" + "\n".join(problems)
+    assert not problems, "pages that do not fit a phone:\n" + "\n".join(problems)
 
 
 def _certificate_code(app) -> str | None:

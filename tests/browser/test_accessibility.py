@@ -131,6 +131,18 @@ def _quiz_pages(page, base: str) -> list[tuple[str, str]]:
     return checked
 
 
+def _rollout_pages(page, base: str, problems: list[str]) -> None:
+    """Create a rollout plan from the form's defaults, check its draft page, solve it and check the plan."""
+    page.goto(f"{base}/rollout/new")
+    page.get_by_label("Name").fill("Accessibility check")
+    page.get_by_role("button", name="Create plan and see the bound").click()
+    page.get_by_role("button", name="Solve", exact=True).wait_for()
+    problems += serious_violations(page, "rollout plan (draft)")
+    page.get_by_role("button", name="Solve", exact=True).click()
+    page.get_by_role("heading", name="The plan").wait_for()
+    problems += serious_violations(page, "rollout plan (solved)")
+
+
 @pytest.mark.parametrize("role", list(ROLES))
 def test_no_serious_axe_violation_on_any_page_of_role(role, browser, a11y_app, a11y_server):
     context = browser.new_context()
@@ -154,6 +166,8 @@ def test_no_serious_axe_violation_on_any_page_of_role(role, browser, a11y_app, a
         if role in ("learner", "backoffice"):
             for label, url in _quiz_pages(page, a11y_server):
                 problems += serious_violations(page, label)
+        if role == "leader":
+            _rollout_pages(page, a11y_server, problems)
         print(f"{role}: {len(pages)} page types checked: {pages}")
     finally:
         context.close()

@@ -25,6 +25,7 @@ trainer is certified before the session's days.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import re
 import threading
@@ -37,8 +38,8 @@ from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from lms import create_app
-from tests.browser.quiz_helpers import bank, take_attempt
 from tests import conftest as shared
+from tests.browser.quiz_helpers import bank, take_attempt
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +88,7 @@ def live_app(tmp_path_factory):
 
     database = tmp_path_factory.mktemp("journey") / "journey.sqlite3"
     app = create_app(shared.test_config(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-                                 WTF_CSRF_ENABLED=True, TESTING=False))
+                                        WTF_CSRF_ENABLED=True, TESTING=False))
     with app.app_context():
         upgrade(directory=app.config["LMS_MIGRATIONS_DIR"])
         for hook in INIT_HOOKS:
@@ -115,13 +116,14 @@ def journey() -> dict:
 
 @pytest.fixture
 def step(request, journey):
-    """Skip unless every earlier step passed; record this one as passed when it returns."""
-    names = [item.name for item in request.session.items if item.module is request.module and "step" in item.fixturenames]
-    for earlier in names[:names.index(request.node.name)]:
+    """Skip unless every earlier step (in the order of this module) passed; record this one when it returns."""
+    steps = [name for name, fn in vars(request.module).items()
+             if name.startswith("test_") and "step" in inspect.signature(fn).parameters]
+    for earlier in steps[:steps.index(request.node.originalname)]:
         if earlier not in journey["done"]:
-            pytest.skip(f"an earlier step did not pass: {earlier}")
+            pytest.skip(f"an earlier step did not pass (it failed or was not selected): {earlier}")
     yield
-    journey["done"].add(request.node.name)
+    journey["done"].add(request.node.originalname)
 
 
 def _db_lookup(live_app, fn):
@@ -163,6 +165,13 @@ def _department_figures(page: Page, live_server: str, department: str) -> dict[s
     return _course_figures(page, f"Participation per course in {department}")
 
 
+def _certified_trainers(page: Page, site: str) -> int:
+    """The dashboard's trainer pipeline: trainers certified at a site."""
+    row = page.get_by_role("table", name="Workshop trainers per site").get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name=site, exact=True))
+    return int(row.get_by_role("cell").nth(3).inner_text())
+
+
 def _workshop_completed(page: Page) -> int:
     sentence = page.get_by_text(re.compile(r"^\d+ of \d+ people have completed the workshop"))
     return int(re.match(r"(\d+)", sentence.inner_text()).group(1))
@@ -186,8 +195,9 @@ def test_leader_notes_the_starting_figures(page: Page, live_server, login_as, jo
     expect(page.get_by_role("heading", level=1)).to_have_text("Enterprise dashboard")
     journey["figures_before"] = _course_figures(page)
     journey["workshop_completed_before"] = _workshop_completed(page)
-    journey["departments_before"] = {person["department"][1]: _department_figures(page, live_server, person["department"][1])
-                                     for person in PEOPLE.values()}
+    journey["certified_before"] = _certified_trainers(page, "Port Louis head office")
+    departments = [person["department"][1] for person in PEOPLE.values()]
+    journey["departments_before"] = {name: _department_figures(page, live_server, name) for name in departments}
     assert set(COURSE_TITLES.values()) <= set(journey["figures_before"])
 
 
@@ -368,7 +378,8 @@ def test_lead_trainer_certifies_a_new_trainer(page: Page, live_app, live_server,
     page.get_by_label("Why this person").fill("Calms the hardest callers and coaches new agents without being asked.")
     page.get_by_role("button", name="Nominate").click()
     expect(_flash(page)).to_contain_text(f"{name} nominated to {COHORT}")
-    expect(page.get_by_role("table", name="Your nominees").get_by_role("row").filter(has_text=name)).to_contain_text("nominated")
+    nominees = page.get_by_role("table", name="Your nominees").get_by_role("row")
+    expect(nominees.filter(has_text=name)).to_contain_text("nominated")
     _log_out(page)
 
     # the lead trainer accepts them and records the meeting they attended
@@ -464,7 +475,7 @@ def test_admin_schedules_a_session_for_the_new_trainer(page: Page, live_app, liv
     expect(page.get_by_role("link", name=f"Sign-in sheet for {day1:%d %B}")).to_be_visible()
 
 
-# --------------------------------------------------------------------------- 5. the learners: booking and online courses
+# ------------------------------------------------------------------------ 5. the learners: booking and online courses
 
 
 def test_learners_book_a_seat(page: Page, live_server, login_as, journey, step):
@@ -599,6 +610,8 @@ def test_leader_sees_the_completions_on_the_dashboard(page: Page, live_server, l
     for slug in ("service-excellence-for-everyone", "service-recovery-last"):  # everyone's courses: two more people
         assert after[COURSE_TITLES[slug]]["assigned"] == before[COURSE_TITLES[slug]]["assigned"] + 2
     assert _workshop_completed(page) == journey["workshop_completed_before"] + 2
+    expect(page.get_by_text(f"the published plan “{PLAN}” finishes on")).to_be_visible()
+    assert _certified_trainers(page, "Port Louis head office") == journey["certified_before"] + 1
 
     # and in each one's department, through the drill-down
     for person in PEOPLE.values():

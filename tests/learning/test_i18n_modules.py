@@ -11,23 +11,25 @@ from tests.helpers import TEST_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_COURSE = "service-excellence-for-everyone"
 
-FRENCH_LISTEN = """---
-title: Écouter, puis présenter ses excuses
-minutes: 13
-principles: [P02, P04]
+# A course with no French of its own (empowered-to-solve is assigned to the front line, as the test learners are).
+COURSE = "empowered-to-solve"
+FRENCH_NO = """---
+title: Ne dites jamais simplement non
+minutes: 12
+principles: [P07, P05]
 ---
-## Une facture qui a doublé
+## Le trente-cinquième jour
 
-Laissez le client aller jusqu'au bout de son histoire.
+Cherchez toujours ce que vous pouvez faire.
 """
 
 
 @pytest.fixture
 def french_listen(db, course_root):
-    """The copied courses with a French version of one module of service-recovery-last, synced."""
+    """The copied courses with a French version of one module of empowered-to-solve, synced."""
     from lms.learning.commands import sync_courses_now
 
-    (course_root / "service-recovery-last" / "02-listen-and-apologize.fr.md").write_text(FRENCH_LISTEN, encoding="utf-8")
+    (course_root / COURSE / "02-never-just-say-no.fr.md").write_text(FRENCH_NO, encoding="utf-8")
     sync_courses_now(course_root)
     return course_root
 
@@ -45,35 +47,37 @@ def _page(app, person, path, **headers):
 
 def test_a_french_reader_gets_the_french_module_and_an_english_reader_the_english(app, french_listen, make_employee):
     french, english = make_employee(language="fr"), make_employee(language="en")
-    path = "/courses/service-recovery-last/modules/02-listen-and-apologize"
+    path = f"/courses/{COURSE}/modules/02-never-just-say-no"
     fr = _page(app, french, path)
     assert fr.status_code == 200
     html = fr.get_data(as_text=True)
-    assert "<h1>Écouter, puis présenter ses excuses</h1>" in html and "Une facture qui a doublé" in html
-    assert "A bill that doubled" not in html
+    assert "<h1>Ne dites jamais simplement non</h1>" in html and "Le trente-cinquième jour" in html
+    assert "Day thirty-five" not in html
     en = _page(app, english, path, **{"Accept-Language": "fr"}).get_data(as_text=True)
-    assert "<h1>Listen, then apologize</h1>" in en and "A bill that doubled" in en and "Une facture" not in en
+    assert "<h1>Never just say" in en and "Day thirty-five" in en and "trente-cinquième" not in en
 
 
 def test_a_module_without_french_falls_back_to_english_marked_as_such(app, french_listen, make_employee):
     french = make_employee(language="fr")
-    html = _page(app, french, "/courses/service-recovery-last/modules/03-solve-it-first-time").get_data(as_text=True)
+    html = _page(app, french, f"/courses/{COURSE}/modules/03-offer-three-options").get_data(as_text=True)
     assert '<html lang="fr">' in html
     assert '<article class="module-body my-4" lang="en">' in html  # screen readers switch voice for the English body
     # The neighbouring module's link uses the French title.
-    assert "Écouter, puis présenter ses excuses" in html
+    assert "Ne dites jamais simplement non" in html
 
 
 def test_the_course_page_lists_french_module_titles(app, french_listen, make_employee):
     french = make_employee(language="fr")
-    html = _page(app, french, "/courses/service-recovery-last").get_data(as_text=True)
-    assert "Écouter, puis présenter ses excuses" in html and "Modules" in html
+    html = _page(app, french, f"/courses/{COURSE}").get_data(as_text=True)
+    assert "Ne dites jamais simplement non" in html and "Modules" in html
 
 
-def test_the_first_course_is_entirely_in_french_and_valid():
+@pytest.mark.parametrize("slug", [FIRST_COURSE, "service-recovery-last"])
+def test_the_courses_everyone_takes_are_entirely_in_french_and_valid(slug):
     root = ROOT / "courses"
     assert check_courses(root) == []
-    [course] = [c for c in load_courses(root) if c.slug == FIRST_COURSE]
+    [course] = [c for c in load_courses(root) if c.slug == slug]
+    assert course.translations["fr"]["title"] and len(course.translations["fr"]["objectives"]) == len(course.objectives)
     for module in course.modules:
         [translation] = module.translations
         assert translation.language == "fr"

@@ -48,7 +48,8 @@ def test_leader_creates_uses_and_revokes_a_token(page, live_server, login_as):
     page.goto(f"{live_server}/account/api-tokens")
     row = page.get_by_role("row", name=re.compile("Power BI: programme reach"))
     expect(row).not_to_contain_text("Never")  # last used is shown
-    row.get_by_role("button", name="Revoke token Power BI: programme reach").click()
+    row.locator("details.confirm > summary").filter(has_text="Revoke token Power BI: programme reach").click()
+    row.get_by_role("button", name="Yes, revoke Power BI: programme reach").click()  # the confirm step
     expect(page.locator("#flash")).to_contain_text("revoked")
 
     status, body = bi_tool_get(f"{live_server}/api/v1/enrolments", token)

@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.auth.passwords import MIN_PASSWORD_LENGTH, PASSWORD_LENGTH_MESSAGE
 from lms.core.roles import ALL_ROLES
+from lms.org.labels import DEPARTMENT_KIND, ROLE_LABELS
 from lms.org.models import DEPARTMENT_KINDS
 
 
@@ -29,7 +30,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class EmployeeRolesForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=choices([(r, r.replace("_", " ")) for r in ALL_ROLES if r != "learner"]),
+    roles = MultiCheckboxField(_l("Roles"), choices=choices([(r, ROLE_LABELS.get(r, r.replace("_", " "))) for r in ALL_ROLES
+                                                            if r != "learner"]),
                                description=_l("Everyone is a learner."))
 
 
@@ -40,7 +42,7 @@ class SetPasswordForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=choices([(k, k.replace("_", " ")) for k in DEPARTMENT_KINDS]))
+    kind = SelectField(_l("Kind"), choices=choices([(k, DEPARTMENT_KIND.get(k, k.replace("_", " "))) for k in DEPARTMENT_KINDS]))
     max_away_fraction = DecimalField(
         _l("Share of staff who may be away at once"), places=2,
         validators=[DataRequired(), NumberRange(min=0.01, max=1)],

@@ -1,4 +1,4 @@
-"""The names people see for department kinds and roster upload states, in their own language."""
+"""The names people see for department kinds, roles and roster upload states, in their own language."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -10,6 +10,14 @@ DEPARTMENT_KIND = {
     "leadership": _l("leadership"),
 }
 
+ROLE_LABELS = {
+    "learner": _l("learner"),
+    "manager": _l("manager"),
+    "trainer": _l("trainer"),
+    "lead_trainer": _l("lead trainer"),
+    "leader": _l("leader"),
+    "admin": _l("admin"),
+}
 UPLOAD_STATUS = {"pending": _l("pending"), "applied": _l("applied"), "discarded": _l("discarded")}
 
 

@@ -390,7 +390,7 @@ def _nomination_form() -> NominationForm:
         select(Employee).where(Employee.id.in_(select(line.c.id)), Employee.active).order_by(Employee.full_name)
     ).scalars()
     form.employee_id.choices = choices([(e.id, f"{e.full_name} ({e.department.name})") for e in people])
-    form.cohort_id.choices = choices([(c.id, f"{c.name} ({c.site.name}, {c.status})")
+    form.cohort_id.choices = choices([(c.id, f"{c.name} ({c.site.name}, {labels.cohort_status(c.status)})")
                                       for c in nominations.open_cohorts_for()])
     return form
 

@@ -380,7 +380,8 @@ def _session_form(site: Site | None, session=None) -> SessionForm:
     rooms = db.session.execute(select(Room).where(Room.active).order_by(Room.site_id, Room.name)).scalars().all()
     if site is not None:
         rooms = [r for r in rooms if r.site_id == site.id]
-    form.room_id.choices = choices((r.id, f"{r.site.name}: {r.name} ({r.capacity} seats)") for r in rooms)
+    form.room_id.choices = choices((r.id, ngettext("%(site)s: %(room)s (%(num)d seat)", "%(site)s: %(room)s (%(num)d seats)", r.capacity,
+                                                   site=r.site.name, room=r.name)) for r in rooms)
     course = sessions.workshop_course()
     trainers = db.session.execute(certified_trainers(course, session.day1 if session else _today())).scalars().all()
     form.trainer_ids.choices = choices((t.id, f"{t.full_name} ({t.department.site.name})") for t in trainers)

@@ -62,6 +62,24 @@ def departments_with_headcount() -> list[tuple[Department, int]]:
     ).all()
 
 
+def department_page(page: int, q: str = "", per_page: int = PER_PAGE):
+    """One page of departments with their active headcount, by site then name; `q` in the code, name or site."""
+    from lms.trainers.queries import Page  # here: trainers' queries import this module
+
+    stmt = (select(Department, func.count(Employee.id))
+            .join(Site)
+            .outerjoin(Employee, (Employee.department_id == Department.id) & Employee.active)
+            .group_by(Department.id, Site.code).order_by(Site.code, Department.name, Department.id))
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Department.code).like(like), func.lower(Department.name).like(like),
+                              func.lower(Site.name).like(like)))
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    return Page(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all(), page, pages, total)
+
+
 def direct_report_count(manager: Employee) -> int:
     """How many active people report to `manager`."""
     return db.session.execute(

@@ -79,10 +79,15 @@ def employee_password(employee_id: int):
     employee = services.get_employee(employee_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        auth_services.set_password(employee, form.password.data)
-        db.session.commit()
-        flash(gettext("Password of %(name)s set; their other sessions ended.", name=employee.full_name), "success")
-        return redirect(url_for("org.employee_detail", employee_id=employee.id))
+        try:
+            auth_services.set_password(employee, form.password.data)
+        except DomainError as exc:  # a common password: said next to the field, not on an error page
+            db.session.rollback()
+            form.password.errors = [*form.password.errors, *(getattr(exc, "problems", None) or [exc.message])]
+        else:
+            db.session.commit()
+            flash(gettext("Password of %(name)s set; their other sessions ended.", name=employee.full_name), "success")
+            return redirect(url_for("org.employee_detail", employee_id=employee.id))
     roles_form = EmployeeRolesForm(roles=sorted(employee.roles - {"learner"}))
     return render_template("org/employee_detail.html", employee=employee, roles_form=roles_form,
                            password_form=form, confirm_form=ConfirmForm()), 422
@@ -104,7 +109,9 @@ def employee_active(employee_id: int):
 @bp.route("/admin/departments")
 @roles_required(Role.ADMIN)
 def departments():
-    return render_template("org/departments.html", rows=queries.departments_with_headcount())
+    q = request.args.get("q", "").strip()[:200]
+    page = queries.department_page(request.args.get("page", 1, type=int), q)
+    return render_template("org/departments.html", page=page, rows=page.items, q=q)
 
 
 @bp.route("/admin/departments/<int:department_id>", methods=["GET", "POST"])
@@ -154,7 +161,7 @@ def roster_apply(upload_id: int):
         plan = services.apply_roster_upload(current_user, upload)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(gettext(exc.message), "danger")
         return redirect(url_for("org.roster_preview", upload_id=upload.id))
     db.session.commit()
     counts = plan.counts()

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -207,11 +208,21 @@ def _rule_form() -> AssignmentRuleForm:
 
 
 def _target_names() -> dict[tuple[str, str], str]:
-    names = {("department_kind", k): k.replace("_", " ") + " departments" for k in ("front_line", "internal_provider", "leadership")}
-    names.update({("site", str(s.id)): f"site {s.name}" for s in db.session.execute(select(Site)).scalars()})
+    """What each kind of rule target is called on the page, in the reader's language."""
+    names = {("department_kind", "front_line"): gettext("front line departments"),
+             ("department_kind", "internal_provider"): gettext("internal provider departments"),
+             ("department_kind", "leadership"): gettext("leadership departments")}
+    names.update({("site", str(s.id)): gettext("site %(name)s", name=s.name)
+                  for s in db.session.execute(select(Site)).scalars()})
     names.update({("department", str(d.id)): d.name for d in db.session.execute(select(Department)).scalars()})
-    names.update({("role", r): r.replace("_", " ") + "s" for r in ("manager", "leader", "trainer", "lead_trainer")})
+    names.update({("role", "manager"): gettext("managers"), ("role", "leader"): gettext("leaders"),
+                  ("role", "trainer"): gettext("trainers"), ("role", "lead_trainer"): gettext("lead trainers")})
     return names
+
+
+def _describe_rule(rule, names) -> str:
+    """Who a rule reaches, in words, in the reader's language."""
+    return gettext("Everyone") if rule.everyone else assignments.describe_rule(rule, names)
 
 
 @bp.route("/admin/assignments", methods=["GET", "POST"])
@@ -242,7 +253,7 @@ def admin_assignments():
                                report.enrolled, course=course.title), "success")
                 return redirect(url_for("learning.admin_assignments"))
     return render_template("learning/admin_assignments.html", form=form, rules=queries.rules_with_counts(),
-                           names=_target_names(), describe=assignments.describe_rule, confirm=ConfirmForm())
+                           names=_target_names(), describe=_describe_rule, confirm=ConfirmForm())
 
 
 @bp.route("/admin/assignments/<int:rule_id>/deactivate", methods=["POST"])

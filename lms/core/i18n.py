@@ -34,7 +34,20 @@ def request_language() -> str:
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if is_language(cookie):
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return browser_language(request.accept_languages)
+
+
+def browser_language(accepted) -> str:
+    """The first language the browser accepts (by its weights) that the platform speaks, by primary tag.
+
+    Werkzeug's best_match prefers any exact match, so "mfe-MU, fr-FR;q=0.8, en;q=0.5" (Kreol Morisien, then
+    French) would get English; here French wins, as the reader asked.
+    """
+    for value, quality in accepted:
+        primary = value.replace("_", "-").split("-")[0].lower()
+        if quality > 0 and primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
 
 
 def select_locale() -> str:

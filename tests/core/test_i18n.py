@@ -161,3 +161,10 @@ def test_wtforms_messages_follow_the_language(client, make_employee, login):
     page = client.post("/account/password", data={"current_password": "", "new_password": "x", "confirm": "y"})
     html = page.get_data(as_text=True)
     assert "Mot de passe actuel" in html and "Les mots de passe ne correspondent pas." in html
+
+
+def test_the_browser_language_is_matched_by_weight_and_primary_tag(client):
+    creole_then_french = client.get("/login", headers={"Accept-Language": "mfe-MU,fr-FR;q=0.8,en;q=0.5"})
+    assert '<html lang="fr">' in creole_then_french.get_data(as_text=True)
+    refused_french = client.get("/login", headers={"Accept-Language": "fr;q=0,en;q=0.5"})
+    assert '<html lang="en">' in refused_french.get_data(as_text=True)

@@ -50,7 +50,7 @@ def new_idea():
                                      beneficiary_department_id=form.beneficiary_department_id.data or None)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.append(exc.message)
+            form.form_errors.append(gettext(exc.message))
         else:
             db.session.commit()
             flash(gettext("Thank you: your idea went to your manager."), "success")
@@ -95,7 +95,7 @@ def implement_idea(idea_id: int):
                              today=date.today())
     except DomainError as exc:
         db.session.rollback()
-        form.form_errors.append(exc.message)
+        form.form_errors.append(gettext(exc.message))
         return _detail(ideas.visible_idea(current_user, idea_id), exc.status_code, implement_form=form)
     db.session.commit()
     flash(gettext("“%(title)s” recorded as implemented.", title=idea.title), "success")

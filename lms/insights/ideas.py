@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from lms.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.insights.models import BENEFICIARIES, ServiceIdea
@@ -24,7 +25,7 @@ def get_idea(idea_id: int) -> ServiceIdea:
     """The idea, or NotFound."""
     idea = db.session.get(ServiceIdea, idea_id)
     if idea is None:
-        raise NotFound("No such idea.")
+        raise NotFound(N_("No such idea."))
     return idea
 
 
@@ -49,7 +50,7 @@ def visible_idea(actor: Employee, idea_id: int) -> ServiceIdea:
     """The idea if `actor` may see it, else NotFound (its existence stays private)."""
     idea = get_idea(idea_id)
     if not may_see(actor, idea):
-        raise NotFound("No such idea.")
+        raise NotFound(N_("No such idea."))
     return idea
 
 
@@ -103,13 +104,13 @@ def decline_idea(actor: Employee, idea: ServiceIdea, *, reason: str) -> ServiceI
     """Decline a submitted or accepted idea, with the reason the author will read."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give the reason, so that the author knows why.")
+        raise ValidationFailed(N_("Give the reason, so that the author knows why."))
     return _move(actor, idea, "decline", declined_at=utcnow(), declined_reason=reason)
 
 
 def _move(actor: Employee, idea: ServiceIdea, action: str, **values) -> ServiceIdea:
     if not may_decide(actor, idea):
-        raise PermissionDenied("Only the author's manager decides on this idea.")
+        raise PermissionDenied(N_("Only the author's manager decides on this idea."))
     sources, target = TRANSITIONS[action]
     # A conditional update: of two managers' clicks racing, only the first moves the idea.
     result = db.session.execute(

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.errors import DomainError, NotFound
+from lms.core.markers import N_
 from lms.core.forms import choices
 from lms.core.navigation import nav_item
 from lms.core.permissions import roles_required
@@ -57,7 +58,7 @@ def reviews_home():
 def submit_review(provider_id: int):
     provider = db.session.get(Department, provider_id)
     if provider is None:
-        raise NotFound("No such department.")
+        raise NotFound(N_("No such department."))
     form = ReviewForm()
     if not form.validate_on_submit():
         return _home(review_form=form, review_provider_id=provider.id, status=422)
@@ -66,7 +67,7 @@ def submit_review(provider_id: int):
                               next_month=form.next_month.data, today=_today())
     except DomainError as exc:
         db.session.rollback()
-        form.form_errors.append(exc.message)
+        form.form_errors.append(gettext(exc.message))
         return _home(review_form=form, review_provider_id=provider.id, status=exc.status_code)
     db.session.commit()
     flash(gettext("Your review of %(provider)s was sent; they will see it and record their actions.", provider=provider.name), "success")
@@ -78,7 +79,7 @@ def submit_review(provider_id: int):
 def record_action(review_id: int):
     review = reviews.get_review(review_id)
     if not reviews.may_read(current_user, review):
-        raise NotFound("No such review.")
+        raise NotFound(N_("No such review."))
     form = ActionForm()
     if not form.validate_on_submit():
         return _home(action_form=form, action_review_id=review.id, status=422)
@@ -130,7 +131,7 @@ def dependencies():
                                                 db.session.get(Department, form.provider_id.data))
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.append(exc.message)
+            form.form_errors.append(gettext(exc.message))
             status = exc.status_code
         else:
             db.session.commit()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.insights.models import ServiceDependency, ServiceReview, ServiceReviewAction
@@ -70,7 +71,7 @@ def add_dependency(actor: Employee, department: Department, provider: Department
 def remove_dependency(actor: Employee, dependency: ServiceDependency) -> None:
     """End a dependency; reviews already written stay."""
     if dependency.removed_at is not None:
-        raise Conflict("This dependency was already removed.")
+        raise Conflict(N_("This dependency was already removed."))
     dependency.removed_at, dependency.removed_by_id = utcnow(), actor.id
     db.session.flush()
 
@@ -79,7 +80,7 @@ def get_dependency(dependency_id: int) -> ServiceDependency:
     """The dependency, or NotFound."""
     dependency = db.session.get(ServiceDependency, dependency_id)
     if dependency is None:
-        raise NotFound("No such dependency.")
+        raise NotFound(N_("No such dependency."))
     return dependency
 
 
@@ -127,7 +128,7 @@ def get_review(review_id: int) -> ServiceReview:
     """The review, or NotFound."""
     review = db.session.get(ServiceReview, review_id)
     if review is None:
-        raise NotFound("No such review.")
+        raise NotFound(N_("No such review."))
     return review
 
 
@@ -135,7 +136,7 @@ def submit_review(actor: Employee, department: Department, provider: Department,
                   next_month: str, today: date) -> ServiceReview:
     """Write this round's review of `provider` for `department`: once per month and pair."""
     if not may_review_for(actor, department):
-        raise PermissionDenied("Only a manager of this front-line department writes its reviews.")
+        raise PermissionDenied(N_("Only a manager of this front-line department writes its reviews."))
     if provider.id not in {p.id for p in providers_of(department)}:
         raise ValidationFailed(f"{department.name} does not depend on {provider.name}; ask an administrator to add it.")
     how_served, next_month = (how_served or "").strip(), (next_month or "").strip()
@@ -163,10 +164,10 @@ def submit_review(actor: Employee, department: Department, provider: Department,
 def record_action(actor: Employee, review: ServiceReview, text: str) -> ServiceReviewAction:
     """Record what the reviewed provider will do about a review."""
     if not may_act_for(actor, review.provider):
-        raise PermissionDenied("Only a manager of the reviewed department records its actions.")
+        raise PermissionDenied(N_("Only a manager of the reviewed department records its actions."))
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("Describe the action.")
+        raise ValidationFailed(N_("Describe the action."))
     if len(text) > MAX_ANSWER:
         raise ValidationFailed(f"Keep the action under {MAX_ANSWER} characters.")
     action = ServiceReviewAction(review=review, text=text, recorded_by_id=actor.id)

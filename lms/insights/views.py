@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.core.errors import NotFound
+from lms.core.markers import N_
 from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
@@ -45,14 +46,14 @@ def _viewer_scope() -> Scope:
 def _reachable(scope: Scope) -> Scope:
     """The scope if it holds anyone the viewer may see; a manager outside their line gets a 404."""
     if scope.line_of is not None and not queries.reaches(scope):
-        raise NotFound("There is no such page, or it is not yours to see.")
+        raise NotFound(N_("There is no such page, or it is not yours to see."))
     return scope
 
 
 def _get(model, object_id: int):
     found = db.session.get(model, object_id)
     if found is None:
-        raise NotFound("There is no such page, or it is not yours to see.")
+        raise NotFound(N_("There is no such page, or it is not yours to see."))
     return found
 
 
@@ -61,7 +62,7 @@ def _department(department_id: int) -> Department:
     found = db.session.execute(select(Department).where(Department.id == department_id)
                                .options(joinedload(Department.site).lazyload(Site.holidays))).scalar_one_or_none()
     if found is None:
-        raise NotFound("There is no such page, or it is not yours to see.")
+        raise NotFound(N_("There is no such page, or it is not yours to see."))
     return found
 
 
@@ -167,7 +168,7 @@ def person(employee_id: int):
     courses = queries.courses_in_scope(scope.narrowed(department_id=employee.department_id))
     row = queries.person_row(scope, today, employee.id, courses)
     if row is None and scope.line_of is not None:
-        raise NotFound("There is no such page, or it is not yours to see.")
+        raise NotFound(N_("There is no such page, or it is not yours to see."))
     return render_template("insights/person.html", employee=employee, row=row, courses=courses,
                            summaries=enrolment_summaries(employee, today, include_unassigned=True))
 

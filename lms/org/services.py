@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 
 from lms.core.csvsafe import neutralize
 from lms.core.errors import Conflict, NotFound, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.signals import employees_changed
 from lms.extensions import db
@@ -199,14 +200,14 @@ def get_department(department_id: int) -> Department:
     """The department with this id, or NotFound."""
     department = db.session.get(Department, department_id)
     if department is None:
-        raise NotFound("No such department.")
+        raise NotFound(N_("No such department."))
     return department
 
 
 def update_department(department: Department, *, name: str, kind: str, max_away_fraction: float) -> Department:
     """Change a department's name, kind and staffing floor."""
     if not 0 < max_away_fraction <= 1:
-        raise ValidationFailed("The share of staff who may be away must be above 0 and at most 1.")
+        raise ValidationFailed(N_("The share of staff who may be away must be above 0 and at most 1."))
     department.name = name.strip()
     department.kind = kind
     department.max_away_fraction = max_away_fraction
@@ -230,7 +231,7 @@ def get_roster_upload(upload_id: int) -> RosterUpload:
     """The staged upload with this id, or NotFound."""
     upload = db.session.get(RosterUpload, upload_id)
     if upload is None:
-        raise NotFound("No such roster upload.")
+        raise NotFound(N_("No such roster upload."))
     return upload
 
 
@@ -242,7 +243,7 @@ def apply_roster_upload(actor: Employee, upload: RosterUpload) -> RosterPlan:
         .values(status="applied", applied_at=utcnow())
     ).rowcount
     if not claimed:
-        raise Conflict("This roster upload was already applied or discarded.")
+        raise Conflict(N_("This roster upload was already applied or discarded."))
     plan = import_roster(upload.content, upload.deactivate_missing, actor)
     upload.summary = ", ".join(f"{n} {label}" for label, n in plan.counts().items() if label != "rejected")
     db.session.flush()
@@ -252,7 +253,7 @@ def apply_roster_upload(actor: Employee, upload: RosterUpload) -> RosterPlan:
 def discard_roster_upload(upload: RosterUpload) -> None:
     """Drop a staged upload without applying it."""
     if upload.status != "pending":
-        raise Conflict("This roster upload was already applied or discarded.")
+        raise Conflict(N_("This roster upload was already applied or discarded."))
     upload.status = "discarded"
     upload.content = b""
     db.session.flush()
@@ -265,14 +266,14 @@ def get_employee(employee_id: int) -> Employee:
     """The employee with this id, or NotFound."""
     employee = db.session.get(Employee, employee_id)
     if employee is None:
-        raise NotFound("No such employee.")
+        raise NotFound(N_("No such employee."))
     return employee
 
 
 def set_employee_roles(actor: Employee, employee: Employee, roles: set[str]) -> None:
     """Replace an employee's roles; admins cannot remove their own admin role."""
     if employee.id == actor.id and "admin" in employee.roles and "admin" not in roles:
-        raise Conflict("You cannot remove your own admin role; ask another admin.")
+        raise Conflict(N_("You cannot remove your own admin role; ask another admin."))
     unknown = set(roles) - set(ALL_ROLES)
     if unknown:
         raise ValidationFailed(f"Unknown role(s): {', '.join(sorted(unknown))}.")
@@ -283,7 +284,7 @@ def set_employee_roles(actor: Employee, employee: Employee, roles: set[str]) -> 
 def set_employee_active(actor: Employee, employee: Employee, active: bool) -> None:
     """Activate or deactivate an employee; deactivation ends all their sessions."""
     if employee.id == actor.id and not active:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict(N_("You cannot deactivate your own account."))
     if active and not employee.active:
         clash = db.session.execute(
             select(Employee.employee_no).where(Employee.email == employee.email, Employee.active, Employee.id != employee.id)

@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, func, select
 
 from lms.core.errors import ValidationFailed
+from lms.core.markers import N_
 from lms.core.workdays import WorkCalendar
 from lms.extensions import db
 from lms.learning.models import Enrolment
@@ -83,7 +84,7 @@ def build_problem(settings: Settings, today: date) -> LiveProblem:
     if start > end:
         raise ValidationFailed(f"The window ends before {start:%d %B %Y}, the earliest day a session can start.")
     if not settings.sites:
-        raise ValidationFailed("Choose at least one site.")
+        raise ValidationFailed(N_("Choose at least one site."))
     calendars = {s.code: site_calendar(s) for s in settings.sites}
     weekdays = sorted(set().union(*(c.weekdays for c in calendars.values())))
     holidays = set.intersection(*(set(c.holidays) for c in calendars.values()))

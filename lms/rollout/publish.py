@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from lms.core.database import begin_write
 from lms.core.errors import Conflict, DomainError, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.org.models import Employee
@@ -43,7 +44,7 @@ def _claim(plan: RolloutPlan, actor: Employee) -> None:
     if changed != 1:
         db.session.refresh(plan)
         if plan.status == "published":
-            raise Conflict("This plan has already been published.")
+            raise Conflict(N_("This plan has already been published."))
         raise Conflict(f"Only a solved plan can be published; this one is {plan.status}.")
 
 

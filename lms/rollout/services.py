@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 
 from lms.core.errors import Conflict, NotFound, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.org.models import Employee, Site
@@ -26,7 +27,7 @@ def get_plan(plan_id: int) -> RolloutPlan:
     """The rollout plan with this id, or NotFound."""
     plan = db.session.get(RolloutPlan, plan_id)
     if plan is None:
-        raise NotFound("No such rollout plan.")
+        raise NotFound(N_("No such rollout plan."))
     return plan
 
 
@@ -63,7 +64,7 @@ def refresh_bound(plan: RolloutPlan, today: date) -> None:
     try:
         problem = parse_problem(doc)
     except RolloutError as exc:
-        raise ValidationFailed("The organization does not make a valid rollout problem.", exc.messages) from None
+        raise ValidationFailed(N_("The organization does not make a valid rollout problem."), exc.messages) from None
     plan.problem_doc = doc
     plan.bound = bound_to_json(lower_bound(problem))
     db.session.flush()
@@ -97,7 +98,7 @@ def start_solving(plan: RolloutPlan, now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise Conflict("This plan is already being solved.")
+        raise Conflict(N_("This plan is already being solved."))
     if was_published:
         # the published sessions are in the database now; locks and removals referred to the old plan
         db.session.execute(update(RolloutPlan).where(RolloutPlan.id == plan.id)
@@ -108,7 +109,7 @@ def start_solving(plan: RolloutPlan, now: datetime | None = None) -> int:
 
 def _editable(plan: RolloutPlan) -> dict:
     if plan.status != "solved" or not plan.plan_doc:
-        raise Conflict("Only a solved plan that is not yet published can be changed.")
+        raise Conflict(N_("Only a solved plan that is not yet published can be changed."))
     return plan.plan_doc
 
 
@@ -116,7 +117,7 @@ def _session(doc: dict, key: str) -> dict:
     for s in doc["sessions"]:
         if session_key(s) == key:
             return s
-    raise NotFound("No such session in this plan.")
+    raise NotFound(N_("No such session in this plan."))
 
 
 def set_locked(plan: RolloutPlan, key: str, locked: bool) -> None:
@@ -148,10 +149,10 @@ def exclude_employees(plan: RolloutPlan, employee_nos: list[str], today: date | 
     A draft's problem and bound are built again (given `today`) so that the bound counts without them.
     """
     if plan.status == "solving":
-        raise Conflict("Wait for the plan to be solved before changing who is in it.")
+        raise Conflict(N_("Wait for the plan to be solved before changing who is in it."))
     wanted = list(dict.fromkeys(n.strip() for n in employee_nos if n.strip()))
     if not wanted:
-        raise ValidationFailed("List at least one employee id.")
+        raise ValidationFailed(N_("List at least one employee id."))
     found = {e.employee_no: e for e in db.session.execute(
         select(Employee).where(Employee.employee_no.in_(wanted))).scalars()}
     unknown = [n for n in wanted if n not in found]
@@ -175,7 +176,7 @@ def exclude_employees(plan: RolloutPlan, employee_nos: list[str], today: date | 
 def include_employee(plan: RolloutPlan, employee_id: int, today: date | None = None) -> None:
     """Take someone off the excluded list; they are planned at the next solve (a draft's bound counts them again)."""
     if employee_id not in plan.excluded_ids:
-        raise NotFound("This person is not excluded from the plan.")
+        raise NotFound(N_("This person is not excluded from the plan."))
     plan.excluded_ids = [i for i in plan.excluded_ids if i != employee_id]
     db.session.flush()
     if plan.status == "draft" and today is not None:
@@ -193,11 +194,11 @@ def what_if_for(sites: list[Site], start: date, finish_by: date, today: date, *,
                 time_limit: float = 10.0) -> WhatIf:
     """Rooms and trainers each site needs for its people to finish the workshop by `finish_by`."""
     if not sites:
-        raise ValidationFailed("Choose at least one site.")
+        raise ValidationFailed(N_("Choose at least one site."))
     if not 1 <= min_size <= max_size:
-        raise ValidationFailed("The smallest session size must be at least 1 and no more than the largest.")
+        raise ValidationFailed(N_("The smallest session size must be at least 1 and no more than the largest."))
     live = build_problem(Settings(tuple(sites), start, finish_by, min_size, max_size, excluded_ids), today)
     try:
         return what_if(live.full(), time_limit)
     except RolloutError as exc:
-        raise ValidationFailed("The organization does not make a valid rollout problem.", exc.messages) from None
+        raise ValidationFailed(N_("The organization does not make a valid rollout problem."), exc.messages) from None

@@ -70,7 +70,7 @@ def new_plan():
                 start_time=form.start_time.data, end_time=form.end_time.data)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Plan created. Check the lower bound, then solve it."), "success")
@@ -143,7 +143,7 @@ def solve(plan_id: int):
         run = services.start_solving(plan)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "warning")
+        flash(gettext(exc.message), "warning")
     else:
         db.session.commit()
         queue_solve(plan.id, run)
@@ -159,7 +159,7 @@ def _edit(plan_id: int, action, done: str, anchor: str = "sessions"):
         action(plan)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(gettext(exc.message), "danger")
     else:
         db.session.commit()
         flash(done, "success")
@@ -198,7 +198,7 @@ def exclude(plan_id: int):
     except DomainError as exc:
         db.session.rollback()
         for problem in getattr(exc, "problems", None) or [exc.message]:
-            flash(problem, "danger")
+            flash(gettext(problem), "danger")
     else:
         db.session.commit()
         flash(gettext("Left out of the plan: %(names)s.", names=", ".join(p.full_name for p in people)), "success")
@@ -225,9 +225,9 @@ def publish(plan_id: int):
         db.session.expire_all()
         problems = getattr(exc, "problems", None) or []
         if not problems:
-            flash(exc.message, "warning")
+            flash(gettext(exc.message), "warning")
             return redirect(url_for("rollout.plan_page", plan_id=plan_id))
-        return plan_page(plan_id, publish_problems=[exc.message, *problems], status=422)
+        return plan_page(plan_id, publish_problems=[gettext(m) for m in (exc.message, *problems)], status=422)
     db.session.commit()
     flash(gettext("Published %(sessions)s sessions and %(bookings)s bookings; everyone booked gets an invite.",
                   sessions=len(done.sessions), bookings=done.bookings), "success")
@@ -279,5 +279,5 @@ def what_if():
                 time_limit=float(current_app.config.get("LMS_ROLLOUT_WHATIF_SECONDS", WHATIF_SECONDS)))
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
     return render_template("rollout/what_if.html", form=form, answer=answer, source=source)

@@ -8,6 +8,7 @@ from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import aliased
 
 from lms.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.roles import Role
 from lms.core.signals import employees_changed
@@ -74,7 +75,7 @@ def get_certification(certification_id: int) -> Certification:
     """The certification with this id, or NotFound."""
     certification = db.session.get(Certification, certification_id)
     if certification is None:
-        raise NotFound("No such certification.")
+        raise NotFound(N_("No such certification."))
     return certification
 
 
@@ -115,14 +116,14 @@ def issue_certification(employee: Employee, course: Course, issued_on: date, *, 
 def revoke_certification(actor: Employee, certification: Certification, reason: str, today: date) -> list[Certification]:
     """Revoke the certification and every renewal of it still running; the trainer role goes with it."""
     if not actor.has_any_role(Role.ADMIN, Role.LEAD_TRAINER):
-        raise PermissionDenied("Only a lead trainer or an administrator can revoke a certification.")
+        raise PermissionDenied(N_("Only a lead trainer or an administrator can revoke a certification."))
     if actor.id == certification.employee_id:
-        raise PermissionDenied("You cannot revoke your own certification; ask another lead trainer.")
+        raise PermissionDenied(N_("You cannot revoke your own certification; ask another lead trainer."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Say why the certification is revoked.", ["Say why the certification is revoked."])
+        raise ValidationFailed(N_("Say why the certification is revoked."), ["Say why the certification is revoked."])
     if certification.revoked_at is not None:
-        raise Conflict("This certification is already revoked.")
+        raise Conflict(N_("This certification is already revoked."))
     running = db.session.execute(
         select(Certification).where(Certification.employee_id == certification.employee_id,
                                     Certification.course_id == certification.course_id,

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.core.errors import PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.learning.models import Course
@@ -22,7 +23,7 @@ def record_co_delivery(actor: Employee, member: CohortMember, session_id: int | 
     today = today or utcnow().date()
     course = member.cohort.course
     if actor.id == member.employee_id:
-        raise PermissionDenied("The certified trainer you delivered beside records your co-delivery.")
+        raise PermissionDenied(N_("The certified trainer you delivered beside records your co-delivery."))
     next_state(member.track, member.state, "co_deliver")
     problems = []
     if delivered_on is None or delivered_on > today:

@@ -6,6 +6,7 @@ from datetime import date, time
 from sqlalchemy import func, select
 
 from lms.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.roles import Role
 from lms.extensions import db
@@ -21,14 +22,14 @@ def get_cohort(cohort_id: int) -> Cohort:
     """The cohort with this id, or NotFound."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
-        raise NotFound("No such cohort.")
+        raise NotFound(N_("No such cohort."))
     return cohort
 
 
 def require_lead(actor: Employee, cohort: Cohort) -> None:
     """PermissionDenied unless `actor` is one of the cohort's lead trainers."""
     if not cohort.is_led_by(actor):
-        raise PermissionDenied("Only the cohort's lead trainers can do this.")
+        raise PermissionDenied(N_("Only the cohort's lead trainers can do this."))
 
 
 def _require_open(cohort: Cohort) -> None:
@@ -61,11 +62,11 @@ def create_cohort(actor: Employee, *, name: str, site: Site, capacity: int, co_l
                   prerequisites: list[Course] | None = None, course: Course | None = None) -> Cohort:
     """A planned cohort led by `actor` (and any co-leads); prerequisites default to the online courses and the workshop."""
     if not actor.has_role(Role.LEAD_TRAINER):
-        raise PermissionDenied("Only lead trainers can create cohorts.")
+        raise PermissionDenied(N_("Only lead trainers can create cohorts."))
     course = course or delivery_course()
     studied = training_course()
     if course is None or studied is None:
-        raise Conflict("Sync the workshop and the train-the-trainer courses before creating a cohort.")
+        raise Conflict(N_("Sync the workshop and the train-the-trainer courses before creating a cohort."))
     leads = [actor] + [lead for lead in co_leads if lead.id != actor.id]
     problems = _check_details(name, capacity, leads)
     if problems:
@@ -146,7 +147,7 @@ def get_meeting(cohort: Cohort, meeting_id: int) -> CohortMeeting:
     """The cohort's meeting with this id, or NotFound."""
     meeting = db.session.get(CohortMeeting, meeting_id)
     if meeting is None or meeting.cohort_id != cohort.id:
-        raise NotFound("No such meeting.")
+        raise NotFound(N_("No such meeting."))
     return meeting
 
 
@@ -160,14 +161,14 @@ def record_attendance(actor: Employee, meeting: CohortMeeting, present_ids: set[
     cohort = meeting.cohort
     require_lead(actor, cohort)
     if cohort.status != "running":
-        raise Conflict("Start the cohort before recording attendance." if cohort.status == "planned"
+        raise Conflict(N_("Start the cohort before recording attendance.") if cohort.status == "planned"
                        else f"{cohort.name} is closed.")
     if meeting.day > today:
-        raise Conflict("Attendance can be recorded once the meeting has taken place.")
+        raise Conflict(N_("Attendance can be recorded once the meeting has taken place."))
     roll = attendance_roll(cohort)
     unknown = set(present_ids) - {m.id for m in roll}
     if unknown:
-        raise ValidationFailed("Someone marked present is not on this cohort's roll.")
+        raise ValidationFailed(N_("Someone marked present is not on this cohort's roll."))
     rows = {row.member_id: row for row in meeting.attendance}
     started = []
     now = utcnow()

@@ -5,6 +5,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.errors import Conflict, NotFound
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.org.models import Employee
@@ -16,7 +17,7 @@ def get_member(member_id: int) -> CohortMember:
     """The cohort member with this id, or NotFound."""
     member = db.session.get(CohortMember, member_id)
     if member is None:
-        raise NotFound("No such cohort member.")
+        raise NotFound(N_("No such cohort member."))
     return member
 
 
@@ -43,7 +44,7 @@ def advance(member: CohortMember, event: str, actor: Employee, note: str = "") -
         .values(state=target, state_since=now).execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
-        raise Conflict("This member's path changed meanwhile; reload the page and try again.")
+        raise Conflict(N_("This member's path changed meanwhile; reload the page and try again."))
     set_committed_value(member, "state", target)
     set_committed_value(member, "state_since", now)
     step = PathStep(member=member, event=event, from_state=source, to_state=target, actor=actor, at=now, note=note)

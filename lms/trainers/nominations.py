@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.roles import Role
 from lms.extensions import db
 from lms.learning.models import Course, Enrolment
@@ -86,7 +87,7 @@ def _check_joinable(employee: Employee, cohort: Cohort) -> None:
 def nominate(actor: Employee, employee: Employee, cohort: Cohort, reason: str, today: date) -> CohortMember:
     """A manager nominates someone in their reporting line, who must have completed the prerequisites."""
     if not actor.has_role(Role.MANAGER) or employee.id == actor.id or not is_in_reporting_line(actor, employee.id):
-        raise PermissionDenied("You can nominate only people who report to you.")
+        raise PermissionDenied(N_("You can nominate only people who report to you."))
     reason = _reason(reason, "the nomination")
     _check_joinable(employee, cohort)
     current = valid_certification(employee, cohort.course, today)
@@ -148,7 +149,7 @@ def withdraw(actor: Employee, member: CohortMember, reason: str = "") -> CohortM
     elif member.cohort.is_led_by(actor):
         note = _reason(reason, "withdrawing them")
     else:
-        raise PermissionDenied("Only the member or the cohort's lead trainers can withdraw from this path.")
+        raise PermissionDenied(N_("Only the member or the cohort's lead trainers can withdraw from this path."))
     advance(member, "withdraw", actor, note)
     return member
 

@@ -6,6 +6,7 @@ from datetime import date
 from flask import current_app
 
 from lms.core.errors import Conflict, PermissionDenied
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.roles import Role
 from lms.core.signals import employees_changed
@@ -44,7 +45,7 @@ def promotion_blockers(employee: Employee, today: date, sessions: int | None = N
 def promote_to_lead_trainer(actor: Employee, employee: Employee, today: date | None = None) -> LeadTrainerPromotion:
     """An admin or lead trainer makes an eligible certified trainer a lead trainer; refused with the reason otherwise."""
     if not actor.has_any_role(Role.ADMIN, Role.LEAD_TRAINER):
-        raise PermissionDenied("Only a lead trainer or an administrator can make someone a lead trainer.")
+        raise PermissionDenied(N_("Only a lead trainer or an administrator can make someone a lead trainer."))
     today = today or utcnow().date()
     done = delivered_sessions(employee)
     blockers = promotion_blockers(employee, today, sessions=done)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from lms.core.errors import DomainError, NotFound
+from lms.core.markers import N_
 from lms.core.forms import choices
 from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
@@ -48,7 +49,7 @@ def _today() -> date:
 
 def _refused(form, exc: DomainError) -> None:
     db.session.rollback()
-    form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+    form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
 
 
 @bp.app_context_processor
@@ -88,7 +89,7 @@ def my_record():
 def withdraw_own(member_id: int):
     member = get_member(member_id)
     if member.employee_id != current_user.id:
-        raise NotFound("No such path.")
+        raise NotFound(N_("No such path."))
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
@@ -147,14 +148,14 @@ def _my_cohort(cohort_id: int) -> Cohort:
     """The cohort, if the current user leads it; others get a 404."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or not cohort.is_led_by(current_user):
-        raise NotFound("No such cohort among yours.")
+        raise NotFound(N_("No such cohort among yours."))
     return cohort
 
 
 def _my_member(cohort: Cohort, member_id: int) -> CohortMember:
     member = db.session.get(CohortMember, member_id)
     if member is None or member.cohort_id != cohort.id:
-        raise NotFound("No such member in this cohort.")
+        raise NotFound(N_("No such member in this cohort."))
     return member
 
 
@@ -244,7 +245,7 @@ def cohort_status(cohort_id: int, action: str):
         (cohorts.start_cohort if action == "start" else cohorts.close_cohort)(current_user, cohort)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(gettext(exc.message), "danger")
     else:
         db.session.commit()
         flash(gettext("%(cohort)s is now %(status)s.", cohort=cohort.name, status=labels.cohort_status(cohort.status)), "success")
@@ -419,7 +420,7 @@ def nominees():
 def nominee(member_id: int):
     member = db.session.get(CohortMember, member_id)
     if member is None or member.nominated_by_id != current_user.id:
-        raise NotFound("No such nominee of yours.")
+        raise NotFound(N_("No such nominee of yours."))
     return render_template("trainers/nominee.html", member=member, co_deliveries=queries.co_deliveries_of(member),
                            teach_backs=queries.teach_backs_of(member))
 
@@ -469,7 +470,7 @@ def promote(employee_id: int):
         promotion.promote_to_lead_trainer(current_user, employee, _today())
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(gettext(exc.message), "danger")
     else:
         db.session.commit()
         flash(gettext("%(name)s is now a lead trainer.", name=employee.full_name), "success")

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.core.database import begin_write
 from lms.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.core.signals import attendance_recorded
 from lms.extensions import db
@@ -36,9 +37,9 @@ def record_attendance(actor: Employee, session: WorkshopSession, marks: dict[int
                       today: date) -> list[Booking]:
     """Record present (True) or absent (False) per booking and day; None leaves a day unmarked."""
     if not may_run(actor, session):
-        raise PermissionDenied("Only the session's trainers record its attendance.")
+        raise PermissionDenied(N_("Only the session's trainers record its attendance."))
     if session.status == "cancelled":
-        raise Conflict("This session was cancelled.")
+        raise Conflict(N_("This session was cancelled."))
     begin_write(db.session)
     bookings = {b.id: b for b in sheet(session)}
     problems = []

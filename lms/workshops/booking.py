@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.core.database import begin_write, insert_ignoring_duplicates
 from lms.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lms.core.markers import N_
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.learning.progress import enrol, find_enrolment
@@ -168,10 +169,10 @@ def cancel_booking(actor: Employee, booking: Booking, reason: str = "") -> Booki
     begin_write(db.session)
     db.session.refresh(booking)
     if booking.status not in ("booked", "waitlisted"):
-        raise Conflict("This booking is already cancelled.")
+        raise Conflict(N_("This booking is already cancelled."))
     now = utcnow()
     if now >= session_start(booking.session):
-        raise ValidationFailed("The session has started; the trainer records attendance instead.")
+        raise ValidationFailed(N_("The session has started; the trainer records attendance instead."))
     if actor.id == booking.employee_id and not actor.has_role("admin") and now > cutoff(booking.session):
         raise PermissionDenied(f"Cancellation closed at {cutoff(booking.session):%d %B %H:%M}; ask your manager.")
     return release_booking(booking, reason or ("Cancelled by " + ("you" if actor.id == booking.employee_id else actor.full_name)))

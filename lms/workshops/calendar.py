@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from lms.core.errors import ValidationFailed
+from lms.core.markers import N_
 from lms.core.workdays import WorkCalendar
 from lms.extensions import db
 from lms.org.models import Site, SiteHoliday
@@ -18,7 +19,7 @@ def site_calendar(site: Site) -> WorkCalendar:
 def set_site_calendar(site: Site, weekdays: list[int], holidays: list[tuple[date, str]]) -> None:
     """Replace a site's working weekdays and holidays."""
     if not weekdays or any(d not in range(1, 8) for d in weekdays):
-        raise ValidationFailed("Choose at least one working weekday.")
+        raise ValidationFailed(N_("Choose at least one working weekday."))
     days = [d for d, _ in holidays]
     if len(set(days)) != len(days):
         duplicate = next(d for d in days if days.count(d) > 1)

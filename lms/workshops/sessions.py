@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.errors import Conflict, NotFound, ValidationFailed
+from lms.core.markers import N_
 from lms.extensions import db
 from lms.learning.models import Course
 from lms.org.models import Employee
@@ -38,7 +39,7 @@ def workshop_course() -> Course:
         select(Course).where(Course.kind == "workshop", Course.archived.is_(False)).order_by(Course.slug != WORKSHOP_SLUG)
     ).scalars().first()
     if course is None:
-        raise NotFound("The workshop course is not loaded; run lms courses sync.")
+        raise NotFound(N_("The workshop course is not loaded; run lms courses sync."))
     return course
 
 
@@ -46,7 +47,7 @@ def get_session(session_id: int) -> WorkshopSession:
     """The session with this id, or NotFound."""
     session = db.session.get(WorkshopSession, session_id)
     if session is None:
-        raise NotFound("No such session.")
+        raise NotFound(N_("No such session."))
     return session
 
 
@@ -111,7 +112,7 @@ def _hold_days(session: WorkshopSession) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise Conflict("The room or a trainer was just taken on one of these days by another session; reload and try again.") from None
+        raise Conflict(N_("The room or a trainer was just taken on one of these days by another session; reload and try again.")) from None
 
 
 def _refuse(problems: list[str]) -> None:
@@ -140,7 +141,7 @@ def change_session(actor: Employee, session: WorkshopSession, plan: SessionPlan)
     if session.status in ("cancelled", "completed"):
         raise Conflict(f"This session is {session.status}; it cannot be changed.")
     if plan.room.site_id != session.site_id:
-        raise ValidationFailed("A session cannot move to another site; cancel it and schedule a new one.")
+        raise ValidationFailed(N_("A session cannot move to another site; cancel it and schedule a new one."))
     _refuse(check_plan(plan, session.course, session))
     before = (session.room_id, session.day1, session.start_time, session.end_time, session.capacity,
               sorted(link.employee_id for link in session.trainer_links), session.note)
@@ -163,7 +164,7 @@ def change_session(actor: Employee, session: WorkshopSession, plan: SessionPlan)
 def publish_session(session: WorkshopSession) -> None:
     """Open a draft session for booking."""
     if session.status != "draft":
-        raise Conflict("Only a draft session can be opened.")
+        raise Conflict(N_("Only a draft session can be opened."))
     session.status = "open"
     db.session.flush()
 
@@ -175,7 +176,7 @@ def cancel_session(actor: Employee, session: WorkshopSession, reason: str) -> li
     if session.status in ("cancelled", "completed"):
         raise Conflict(f"This session is already {session.status}.")
     if not reason.strip():
-        raise ValidationFailed("Give a reason: the people booked will see it.")
+        raise ValidationFailed(N_("Give a reason: the people booked will see it."))
     session.status = "cancelled"
     session.cancelled_reason = reason.strip()
     session.sequence += 1
@@ -200,7 +201,7 @@ def active_bookings(session: WorkshopSession) -> list:
 def add_room(site, name: str, capacity: int) -> Room:
     """A new room at a site."""
     if capacity < 1:
-        raise ValidationFailed("A room holds at least one person.")
+        raise ValidationFailed(N_("A room holds at least one person."))
     if db.session.execute(select(Room.id).where(Room.site_id == site.id, Room.name == name.strip())).first():
         raise Conflict(f"{site.name} already has a room called {name.strip()}.")
     room = Room(site=site, name=name.strip(), capacity=capacity)
@@ -230,5 +231,5 @@ def get_room(room_id: int) -> Room:
     """The room with this id, or NotFound."""
     room = db.session.get(Room, room_id)
     if room is None:
-        raise NotFound("No such room.")
+        raise NotFound(N_("No such room."))
     return room

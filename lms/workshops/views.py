@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from lms.core.csvsafe import neutralize
 from lms.core.errors import DomainError, NotFound
+from lms.core.markers import N_
 from lms.core.forms import choices
 from lms.core.navigation import nav_item
 from lms.core.permissions import roles_required
@@ -45,7 +46,7 @@ def _today() -> date:
 def _fail(exc: DomainError):
     db.session.rollback()
     for problem in getattr(exc, "problems", None) or [exc.message]:
-        flash(problem, "danger")
+        flash(gettext(problem), "danger")
 
 
 # --------------------------------------------------------------------------- browsing and booking
@@ -73,7 +74,7 @@ def sessions_list():
 def _visible_session(session_id: int):
     session = sessions.get_session(session_id)
     if session.status == "draft" and not current_user.has_role(Role.ADMIN):
-        raise NotFound("No such session.")
+        raise NotFound(N_("No such session."))
     return session
 
 
@@ -133,7 +134,7 @@ def book_for(session_id: int):
         return redirect(url_for("workshops.session_page", session_id=session.id))
     employee = db.session.get(Employee, form.employee_id.data)
     if employee is None or not is_in_reporting_line(current_user, employee.id):
-        raise NotFound("No such person in your team.")
+        raise NotFound(N_("No such person in your team."))
     try:
         result = booking_service.book_seat(current_user, employee, session)
     except DomainError as exc:
@@ -151,11 +152,11 @@ def _owned_booking(booking_id: int) -> Booking:
     """A booking the current user may act on: their own, a report's, or any for admins."""
     found = db.session.get(Booking, booking_id)
     if found is None:
-        raise NotFound("No such booking.")
+        raise NotFound(N_("No such booking."))
     allowed = (found.employee_id == current_user.id or current_user.has_role(Role.ADMIN)
                or (current_user.has_role(Role.MANAGER) and is_in_reporting_line(current_user, found.employee_id)))
     if not allowed:
-        raise NotFound("No such booking.")
+        raise NotFound(N_("No such booking."))
     return found
 
 
@@ -182,7 +183,7 @@ def cancel_booking(booking_id: int):
 def booking_invite(booking_id: int):
     found = _owned_booking(booking_id)
     if found.status not in ("booked", "cancelled"):
-        raise NotFound("There is no invite for a waitlisted booking yet.")
+        raise NotFound(N_("There is no invite for a waitlisted booking yet."))
     body = invites.session_invite(found.session, found.employee, cancel=found.status == "cancelled")
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename=workshop-{found.session_id}.ics"})
@@ -229,7 +230,7 @@ def teaching():
 def _run_session(session_id: int):
     session = sessions.get_session(session_id)
     if not attendance.may_run(current_user, session):
-        raise NotFound("No such session among yours.")
+        raise NotFound(N_("No such session among yours."))
     return session
 
 
@@ -344,7 +345,7 @@ def admin_room(room_id: int):
             sessions.update_room(room, name=form.name.data, capacity=form.capacity.data, active=form.active.data, closures=closures)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Room %(name)s saved.", name=room.name), "success")
@@ -365,7 +366,7 @@ def site_calendar(site_id: int):
             set_site_calendar(site, form.weekdays.data, parse_holiday_lines(form.holidays.data or ""))
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Working calendar of %(site)s saved.", site=site.name), "success")
@@ -408,7 +409,7 @@ def new_session():
             created = sessions.create_session(current_user, _plan_from(form), publish=form.publish.data)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Session scheduled: %(day1)s and %(day2)s at %(site)s.", day1=format_date(created.day1, "dd MMMM"),
@@ -433,7 +434,7 @@ def edit_session(session_id: int):
             changed = sessions.change_session(current_user, session, _plan_from(form))
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Session saved; everyone booked is told about the new %(changes)s.", changes=", ".join(changed)) if changed
@@ -494,6 +495,6 @@ def bulk_book(session_id: int):
                     made = booking_service.book_seat(current_user, employee, session)
                 results.append((number, made.status, made.waitlist_reason or gettext("Booked.")))
             except DomainError as exc:
-                results.append((number, "refused", exc.message))
+                results.append((number, "refused", gettext(exc.message)))
         db.session.commit()
     return render_template("workshops/bulk_book.html", form=form, session=session, results=results)

@@ -16,3 +16,11 @@ def test_a_french_admin_sees_the_admin_pages_in_french(client, db, make_employee
 
     departments = client.get("/admin/departments").get_data(as_text=True)
     assert "première ligne" in departments  # the department kind label, translated
+
+
+def test_a_refusal_from_the_services_reads_in_french(client, db, make_employee, login):
+    admin = make_employee(roles=("admin",), language="fr")
+    login(admin)
+    page = client.post(f"/admin/employees/{admin.id}/active", data={"active": "0"}, follow_redirects=True)
+    assert "Vous ne pouvez pas désactiver votre propre compte." in page.get_data(as_text=True)
+    assert db.session.get(type(admin), admin.id).active

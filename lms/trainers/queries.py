@@ -180,13 +180,21 @@ def _is_lead():
     return exists().where(EmployeeRole.employee_id == Employee.id, EmployeeRole.role == "lead_trainer")
 
 
-def trainer_pool(course: Course | None, today: date, page: int = 1) -> Page:
+def _named(stmt: Select, q: str) -> Select:
+    """Only people whose name or site holds `q` (all when it is blank)."""
+    if not q.strip():
+        return stmt
+    like = f"%{q.strip().lower()}%"
+    return stmt.where(or_(func.lower(Employee.full_name).like(like), func.lower(Site.name).like(like)))
+
+
+def trainer_pool(course: Course | None, today: date, page: int = 1, q: str = "") -> Page:
     """Active certified trainers and lead trainers: (employee, certified until, is lead), by site and name."""
     if course is None:
         stmt = (select(Employee, literal(None).label("until"), literal(True).label("lead"))
                 .join(Department, Employee.department_id == Department.id).join(Site)
                 .where(Employee.active, _is_lead()).order_by(Site.code, Employee.full_name, Employee.id))
-        return _page(stmt, page)
+        return _page(_named(stmt, q), page)
     valid = _valid_until(course, today)
     lead = _is_lead()
     stmt = (select(Employee, valid.c.until, lead.label("lead"))
@@ -194,7 +202,7 @@ def trainer_pool(course: Course | None, today: date, page: int = 1) -> Page:
             .outerjoin(valid, valid.c.employee_id == Employee.id)
             .where(Employee.active, or_(valid.c.until.is_not(None), lead))
             .order_by(Site.code, Employee.full_name, Employee.id))
-    return _page(stmt, page)
+    return _page(_named(stmt, q), page)
 
 
 def certified_with_sessions(course: Course, today: date, page: int = 1) -> Page:

@@ -432,8 +432,9 @@ def nominee(member_id: int):
 @roles_required(Role.LEAD_TRAINER, Role.TRAINER, Role.LEADER)
 def pool():
     today = _today()
-    return render_template("trainers/pool.html", page=queries.trainer_pool(delivery_course(), today,
-                                                                           request.args.get("page", 1, type=int)))
+    q = request.args.get("q", "").strip()[:200]
+    return render_template("trainers/pool.html", q=q, page=queries.trainer_pool(
+        delivery_course(), today, request.args.get("page", 1, type=int), q=q))
 
 
 @bp.route("/trainers/pipeline")

@@ -1,7 +1,9 @@
 """A French-speaking learner sees the workshop pages, states, dates and messages in French."""
 from __future__ import annotations
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
+
+from lms.workshops.booking import cutoff
 
 
 def test_a_french_learner_books_a_session_in_french(client, db, make_session, staff, login):
@@ -19,6 +21,10 @@ def test_a_french_learner_books_a_session_in_french(client, db, make_session, st
     detail = client.get(f"/workshops/sessions/{session.id}").get_data(as_text=True)
     assert "Réserver une place" in detail and "Book a seat" not in detail
     assert format_date(session.day1, "EEEE dd MMMM y", locale="fr") in detail
+    assert "0 inscrit sur 12" in detail
+    # The booking cutoff is said in the site's own time, as the session's times are.
+    closes = format_datetime(cutoff(session), "dd MMMM HH:mm", locale="fr")
+    assert f"Les inscriptions ferment le {closes}." in detail and closes.endswith(session.start_time.strftime("%H:%M"))
 
     booked = client.post(f"/workshops/sessions/{session.id}/book", follow_redirects=True).get_data(as_text=True)
     assert "Vous êtes inscrit(e) le " + format_date(session.day1, "EEEE dd MMMM", locale="fr") in booked

@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext, ngettext
-from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
+from lms.audit import labels
 from lms.audit.forms import AuditFilterForm
 from lms.audit.models import ACTIONS, AuditEvent
 from lms.core.forms import choices
@@ -16,6 +18,7 @@ from lms.extensions import db
 from lms.org.queries import paginate
 
 bp = Blueprint("audit", __name__)
+labels.install(bp)
 
 READERS = (Role.LEADER,)
 nav_item("Audit log", "audit.log", *READERS, order=19)
@@ -44,8 +47,8 @@ def _filtered(form: AuditFilterForm):
 def log():
     form = AuditFilterForm(request.args, meta={"csrf": False})
     tables = db.session.execute(select(AuditEvent.table_name).distinct().order_by(AuditEvent.table_name)).scalars().all()
-    form.table.choices = choices([("", "Any table")] + [(t, t) for t in tables])
-    form.action.choices = choices([("", "Any action")] + [(a, a) for a in ACTIONS])
+    form.table.choices = choices([("", gettext("Any table"))] + [(t, t) for t in tables])
+    form.action.choices = choices([("", gettext("Any action"))] + [(a, labels.audit_action(a)) for a in ACTIONS])
     valid = form.validate()
     stmt = _filtered(form) if valid else select(AuditEvent).where(AuditEvent.id.is_(None))
     page = paginate(stmt, request.args.get("page", 1, type=int))

@@ -11,3 +11,4 @@ def test_a_french_leader_sees_the_audit_log_in_french(client, db, make_employee,
     assert '<html lang="fr">' in page
     assert "Filtrer le journal d’audit" in page and "Filter the audit log" not in page
     assert "Qui (le nom ou l’adresse e-mail contient)" in page  # a form label through lazy_gettext
+    assert "Toutes les actions" in page and "modification" in page  # the action filter's choices, named in French

@@ -96,6 +96,7 @@ def dashboard():
         pass_rates=queries.quiz_pass_rates(scope), hardest=queries.hardest_questions(scope),
         idea_status=queries.ideas_by_status(scope), months=months, per_month=per_month,
         implemented=queries.leading_departments(implemented, months, tables.IDEA_DEPARTMENTS_SHOWN),
+        other_departments=max(0, len(implemented) - tables.IDEA_DEPARTMENTS_SHOWN),
         ideas_chart=charts.column_bars([(format_date(m, "MMM"), n) for m, n in per_month]),
         comparison=queries.workshop_comparison(scope),
         trend=trend, trend_chart=charts.percent_bars([(format_date(t.period, "MMMM y"), t.percent_submitted) for t in trend]),

@@ -44,6 +44,14 @@ def delivery_role(code: str) -> str:
     return str(DELIVERY_ROLE.get(code, code))
 
 
+def refusal(exc) -> str:
+    """A refused step or rule in the reader's language: its template and named parts, or its marked message."""
+    template = getattr(exc, "template", None)
+    if template:
+        return gettext(template, **{name: gettext(part) for name, part in exc.parts.items()})
+    return gettext(exc.message)
+
+
 def template_helpers() -> dict:
     """The functions the trainer templates call."""
     return {"state_label": state_label, "next_action": next_action, "cohort_status": cohort_status,

@@ -66,32 +66,46 @@ def _both(*states: str) -> dict[str, tuple[str, ...]]:
     return {CERTIFICATION: states, RECERTIFICATION: states}
 
 
+# Labels and requirements are marked with N_: a refusal names them, and pages translate them (see TransitionRefused).
 TRANSITIONS = {t.event: t for t in (
-    Transition("nominate", "nominate", _both(), NOMINATED, "a person is nominated only once per cohort"),
-    Transition("accept", "accept", _both(NOMINATED), ACCEPTED, "only a nomination awaiting a decision can be accepted"),
-    Transition("decline", "decline", _both(NOMINATED), DECLINED, "only a nomination awaiting a decision can be declined"),
-    Transition("attend", "start training", {CERTIFICATION: (ACCEPTED,), RECERTIFICATION: ()}, IN_TRAINING,
-               "training starts at the first cohort meeting attended after being accepted"),
-    Transition("co_deliver", "record a co-delivery",
+    Transition("nominate", N_("nominate"), _both(), NOMINATED, N_("a person is nominated only once per cohort")),
+    Transition("accept", N_("accept"), _both(NOMINATED), ACCEPTED, N_("only a nomination awaiting a decision can be accepted")),
+    Transition("decline", N_("decline"), _both(NOMINATED), DECLINED, N_("only a nomination awaiting a decision can be declined")),
+    Transition("attend", N_("start training"), {CERTIFICATION: (ACCEPTED,), RECERTIFICATION: ()}, IN_TRAINING,
+               N_("training starts at the first cohort meeting attended after being accepted")),
+    Transition("co_deliver", N_("record a co-delivery"),
                {CERTIFICATION: (IN_TRAINING, CO_DELIVERED, NOT_YET_COMPETENT), RECERTIFICATION: ()}, CO_DELIVERED,
-               "co-delivery counts once the member is in training (has attended a cohort meeting); "
-               "a recertification needs only the short teach-back"),
-    Transition("observe", "observe the teach-back",
+               N_("co-delivery counts once the member is in training (has attended a cohort meeting); "
+                  "a recertification needs only the short teach-back")),
+    Transition("observe", N_("observe the teach-back"),
                {CERTIFICATION: (CO_DELIVERED, NOT_YET_COMPETENT), RECERTIFICATION: (ACCEPTED, NOT_YET_COMPETENT)},
                TEACH_BACK_OBSERVED,
-               "the teach-back comes after co-delivering a real workshop session beside a certified trainer "
-               "(for a recertification, after the request is accepted)"),
-    Transition("pass", "certify", _both(TEACH_BACK_OBSERVED), CERTIFIED, "certification follows a passed teach-back"),
-    Transition("fail", "mark not yet competent", _both(TEACH_BACK_OBSERVED), NOT_YET_COMPETENT,
-               "that result follows an observed teach-back"),
-    Transition("withdraw", "withdraw", _both(*ACTIVE_STATES), WITHDRAWN, "only a path under way can be withdrawn from"),
+               N_("the teach-back comes after co-delivering a real workshop session beside a certified trainer "
+                  "(for a recertification, after the request is accepted)")),
+    Transition("pass", N_("certify"), _both(TEACH_BACK_OBSERVED), CERTIFIED, N_("certification follows a passed teach-back")),
+    Transition("fail", N_("mark not yet competent"), _both(TEACH_BACK_OBSERVED), NOT_YET_COMPETENT,
+               N_("that result follows an observed teach-back")),
+    Transition("withdraw", N_("withdraw"), _both(*ACTIVE_STATES), WITHDRAWN, N_("only a path under way can be withdrawn from")),
 )}
 
 EVENTS = tuple(TRANSITIONS)
 
 
 class TransitionRefused(Conflict):
-    """The member's state does not allow this step; the message says why."""
+    """The member's state does not allow this step; the message says why.
+
+    `template` and `parts` keep the English sentence's pieces (each marked with N_) so that a page can say it in
+    its reader's language; `message` is the English sentence (the API and logs).
+    """
+
+    def __init__(self, message: str, template: str | None = None, parts: dict[str, str] | None = None):
+        super().__init__(message)
+        self.template, self.parts = template, parts or {}
+
+    @classmethod
+    def saying(cls, template: str, **parts: str) -> TransitionRefused:
+        """A refusal from a template with named parts, e.g. saying(N_("Cannot %(step)s."), step=N_("accept"))."""
+        return cls(template % parts, template, parts)
 
 
 def next_state(track: str, state: str | None, event: str) -> str:
@@ -104,15 +118,16 @@ def next_state(track: str, state: str | None, event: str) -> str:
     if state is None:
         if event == "nominate":
             return transition.target
-        raise TransitionRefused(f"Cannot {transition.label}: there is no nomination yet.")
+        raise TransitionRefused.saying(N_("Cannot %(step)s: there is no nomination yet."), step=transition.label)
     if state not in STATES:
         raise TransitionRefused(f"Unknown state '{state}'.")
     if state in transition.sources[track]:
         return transition.target
     if state in ENDED_STATES:
-        raise TransitionRefused(f"Cannot {transition.label}: this path has ended ({STATE_LABELS[state]}).")
-    raise TransitionRefused(f"Cannot {transition.label} while the member is {STATE_LABELS[state]}: "
-                            f"{transition.requirement}.")
+        raise TransitionRefused.saying(N_("Cannot %(step)s: this path has ended (%(state)s)."), step=transition.label,
+                                       state=STATE_LABELS[state])
+    raise TransitionRefused.saying(N_("Cannot %(step)s while the member is %(state)s: %(requirement)s."),
+                                   step=transition.label, state=STATE_LABELS[state], requirement=transition.requirement)
 
 
 def allowed_events(track: str, state: str) -> tuple[str, ...]:

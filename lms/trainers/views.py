@@ -49,7 +49,7 @@ def _today() -> date:
 
 def _refused(form, exc: DomainError) -> None:
     db.session.rollback()
-    form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
+    form.form_errors.extend([gettext(p) for p in exc.problems] if getattr(exc, "problems", None) else [labels.refusal(exc)])
 
 
 @bp.app_context_processor
@@ -245,7 +245,7 @@ def cohort_status(cohort_id: int, action: str):
         (cohorts.start_cohort if action == "start" else cohorts.close_cohort)(current_user, cohort)
     except DomainError as exc:
         db.session.rollback()
-        flash(gettext(exc.message), "danger")
+        flash(labels.refusal(exc), "danger")
     else:
         db.session.commit()
         flash(gettext("%(cohort)s is now %(status)s.", cohort=cohort.name, status=labels.cohort_status(cohort.status)), "success")
@@ -471,7 +471,7 @@ def promote(employee_id: int):
         promotion.promote_to_lead_trainer(current_user, employee, _today())
     except DomainError as exc:
         db.session.rollback()
-        flash(gettext(exc.message), "danger")
+        flash(labels.refusal(exc), "danger")
     else:
         db.session.commit()
         flash(gettext("%(name)s is now a lead trainer.", name=employee.full_name), "success")

@@ -29,3 +29,20 @@ def test_a_french_lead_trainer_sees_the_cohort_in_french(client, db, world, logi
     page = client.get(f"/trainers/cohorts/{world.cohort.id}").get_data(as_text=True)
     assert "Ajouter une réunion" in page and "Add a meeting" not in page
     assert "Clôturer la cohorte" in page
+
+
+def test_a_refused_step_is_explained_in_the_readers_language(app):
+    import pytest
+
+    from lms.trainers.labels import refusal
+    from lms.trainers.path import TransitionRefused, next_state
+
+    with pytest.raises(TransitionRefused) as refused:
+        next_state("certification", "in_training", "accept")
+    english = "Cannot accept while the member is in training: only a nomination awaiting a decision can be accepted."
+    assert refused.value.message == english  # the API and the logs keep the English sentence
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert refusal(refused.value) == ("Action impossible (acceptation) tant que le membre est en formation : "
+                                          "seule une proposition en attente de décision peut être acceptée.")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert refusal(refused.value) == english

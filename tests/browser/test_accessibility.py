@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from tests.browser.own_server import ROLES, build_demo_app, log_in, serve
+from tests.browser.quiz_helpers import bank, take_attempt
 
 pytestmark = pytest.mark.browser
 
@@ -115,20 +116,28 @@ def _certificate_code(app) -> str | None:
         return db.session.execute(select(Certificate.code).limit(1)).scalar()
 
 
-def _quiz_pages(page, base: str) -> list[tuple[str, str]]:
-    """Start the first course quiz offered, check the attempt page, submit it and check the result."""
-    checked = []
+def _quiz_pages(page, base: str, problems: list[str]) -> None:
+    """Take the first course quiz offered: check the attempt page, the summary before submitting and the result."""
     page.goto(f"{base}/my")
     for href in page.eval_on_selector_all("a[href*='/courses/']", "els => els.map(e => e.href)"):
         slug = urlsplit(href).path.split("/")[2]
         page.goto(f"{base}/courses/{slug}/quiz")
         start = page.locator("form[action$='/quiz/start'] button[type=submit]")
-        if start.count():
-            start.first.click()
-            page.wait_for_load_state("domcontentloaded")
-            checked.append(("quiz attempt", page.url))
-            return checked
-    return checked
+        if not start.count():
+            continue
+        start.first.click()
+        page.wait_for_load_state("domcontentloaded")
+        problems += serious_violations(page, "quiz attempt")
+
+        def summary(p):
+            p.wait_for_load_state("load")
+            problems.extend(serious_violations(p, "quiz summary"))
+
+        take_attempt(page, bank(slug), right=False, on_summary=summary)
+        page.get_by_role("status").filter(has_text="Not passed").wait_for()
+        problems += serious_violations(page, "quiz result")
+        return
+    raise AssertionError("no course of this learner offers a quiz")
 
 
 def _rollout_pages(page, base: str, problems: list[str]) -> None:
@@ -164,8 +173,7 @@ def test_no_serious_axe_violation_on_any_page_of_role(role, browser, a11y_app, a
         page.goto(f"{a11y_server}/verify/{code or 'NO-SUCH-CODE'}")
         problems += serious_violations(page, "certificate verification")
         if role in ("learner", "backoffice"):
-            for label, url in _quiz_pages(page, a11y_server):
-                problems += serious_violations(page, label)
+            _quiz_pages(page, a11y_server, problems)
         if role == "leader":
             _rollout_pages(page, a11y_server, problems)
         print(f"{role}: {len(pages)} page types checked: {pages}")

@@ -180,3 +180,24 @@ def test_no_serious_axe_violation_on_any_page_of_role(role, browser, a11y_app, a
     finally:
         context.close()
     assert not problems, f"{len(problems)} serious or critical axe violations:\n" + "\n".join(problems)
+
+
+def test_learner_pages_in_french_have_no_serious_axe_violation(browser, a11y_app, a11y_server):
+    """The same checks on the learner's pages in French (chosen from the browser's languages)."""
+    context = browser.new_context(locale="fr-FR", extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    page = context.new_page()
+    try:
+        page.goto(f"{a11y_server}/login")
+        assert page.evaluate("document.documentElement.lang").startswith("fr")
+        problems = serious_violations(page, "login (fr)")
+        log_in_fr = page.locator("form").filter(has=page.locator("input[type=password]"))
+        log_in_fr.locator("input[type=email], input[name=email]").first.fill(ROLES["learner"])
+        log_in_fr.locator("input[type=password]").fill("demo-pass-2027")
+        log_in_fr.locator("button[type=submit]").first.click()
+        page.wait_for_load_state("domcontentloaded")
+        pages, found = crawl_and_check(page, a11y_app, a11y_server, page.url)
+        problems += found
+    finally:
+        context.close()
+    assert "learning.module_page" in pages
+    assert not problems, f"{len(problems)} serious or critical axe violations:\n" + "\n".join(problems)

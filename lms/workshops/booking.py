@@ -21,6 +21,7 @@ from lms.extensions import db
 from lms.learning.progress import enrol, find_enrolment
 from lms.org.models import Department, Employee
 from lms.workshops import notices
+from lms.workshops.labels import said
 from lms.workshops.models import Booking, DepartmentDay, WorkshopSession
 
 FULL = "The session is full: you are on the waitlist and will get the first seat that frees up."
@@ -98,18 +99,21 @@ def _try_place(booking: Booking) -> str | None:
 def _check_bookable(actor: Employee, employee: Employee, session: WorkshopSession, now: datetime) -> None:
     problems = []
     if session.status != "open":
-        problems.append(f"This session is {session.status}; it cannot be booked.")
+        problems.append(said(N_("This session is %(status)s; it cannot be booked."), words=("status",), status=session.status))
     elif now >= session_start(session):
-        problems.append("This session has already started.")
+        problems.append(N_("This session has already started."))
     elif actor.id == employee.id and not actor.has_role("admin") and now > cutoff(session):
-        problems.append(f"Booking closed at {cutoff(session):%d %B %H:%M}; ask your manager or an administrator.")
+        problems.append(said(N_("Booking closed at %(when)s; ask your manager or an administrator."),
+                             patterns={"when": "dd MMMM HH:mm"}, when=cutoff(session)))
     if not employee.active:
-        problems.append(f"{employee.full_name} is not an active employee.")
+        problems.append(said(N_("%(name)s is not an active employee."), name=employee.full_name))
     if employee.department.site_id != session.site_id:
-        problems.append(f"{employee.full_name} works at {employee.department.site.name}; this session is at {session.site.name}.")
+        problems.append(said(N_("%(name)s works at %(site)s; this session is at %(session_site)s."), name=employee.full_name,
+                             site=employee.department.site.name, session_site=session.site.name))
     enrolment = find_enrolment(employee, session.course)
     if enrolment is not None and enrolment.completed_at is not None:
-        problems.append(f"{employee.full_name} has already completed {session.course.title}.")
+        problems.append(said(N_("%(name)s has already completed %(course)s."), name=employee.full_name,
+                             course=session.course.title))
     if problems:
         raise ValidationFailed(problems[0], problems)
 
@@ -127,8 +131,12 @@ def book_seat(actor: Employee, employee: Employee, session: WorkshopSession) -> 
             db.session.flush()
     except IntegrityError:
         current = active_booking(employee, session.course_id)
-        where = f" on {current.session.day1:%d %B} at {current.session.site.name}" if current else ""
-        raise Conflict(f"{employee.full_name} already has a booking for this workshop{where}; cancel it first.") from None
+        if current:
+            raise Conflict(said(N_("%(name)s already has a booking for this workshop on %(day)s at %(site)s; cancel it first."),
+                                patterns={"day": "dd MMMM"}, name=employee.full_name, day=current.session.day1,
+                                site=current.session.site.name)) from None
+        raise Conflict(said(N_("%(name)s already has a booking for this workshop; cancel it first."),
+                            name=employee.full_name)) from None
     booking.waitlist_reason = _try_place(booking) or ""
     enrol(employee, session.course)
     db.session.flush()
@@ -174,7 +182,8 @@ def cancel_booking(actor: Employee, booking: Booking, reason: str = "") -> Booki
     if now >= session_start(booking.session):
         raise ValidationFailed(N_("The session has started; the trainer records attendance instead."))
     if actor.id == booking.employee_id and not actor.has_role("admin") and now > cutoff(booking.session):
-        raise PermissionDenied(f"Cancellation closed at {cutoff(booking.session):%d %B %H:%M}; ask your manager.")
+        raise PermissionDenied(said(N_("Cancellation closed at %(when)s; ask your manager."), patterns={"when": "dd MMMM HH:mm"},
+                                    when=cutoff(booking.session)))
     return release_booking(booking, reason or ("Cancelled by " + ("you" if actor.id == booking.employee_id else actor.full_name)))
 
 

@@ -46,7 +46,7 @@ def _today() -> date:
 def _fail(exc: DomainError):
     db.session.rollback()
     for problem in getattr(exc, "problems", None) or [exc.message]:
-        flash(gettext(problem), "danger")
+        flash(labels.say(problem), "danger")
 
 
 # --------------------------------------------------------------------------- browsing and booking
@@ -345,7 +345,7 @@ def admin_room(room_id: int):
             sessions.update_room(room, name=form.name.data, capacity=form.capacity.data, active=form.active.data, closures=closures)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(labels.say(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Room %(name)s saved.", name=room.name), "success")
@@ -366,7 +366,7 @@ def site_calendar(site_id: int):
             set_site_calendar(site, form.weekdays.data, parse_holiday_lines(form.holidays.data or ""))
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(labels.say(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Working calendar of %(site)s saved.", site=site.name), "success")
@@ -409,7 +409,7 @@ def new_session():
             created = sessions.create_session(current_user, _plan_from(form), publish=form.publish.data)
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(labels.say(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Session scheduled: %(day1)s and %(day2)s at %(site)s.", day1=format_date(created.day1, "dd MMMM"),
@@ -434,7 +434,7 @@ def edit_session(session_id: int):
             changed = sessions.change_session(current_user, session, _plan_from(form))
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.extend(gettext(p) for p in getattr(exc, "problems", None) or [exc.message])
+            form.form_errors.extend(labels.say(p) for p in getattr(exc, "problems", None) or [exc.message])
         else:
             db.session.commit()
             flash(gettext("Session saved; everyone booked is told about the new %(changes)s.", changes=", ".join(changed)) if changed
@@ -495,6 +495,6 @@ def bulk_book(session_id: int):
                     made = booking_service.book_seat(current_user, employee, session)
                 results.append((number, made.status, made.waitlist_reason or gettext("Booked.")))
             except DomainError as exc:
-                results.append((number, "refused", gettext(exc.message)))
+                results.append((number, "refused", labels.say(exc.message)))
         db.session.commit()
     return render_template("workshops/bulk_book.html", form=form, session=session, results=results)

@@ -39,3 +39,22 @@ def test_the_same_pages_stay_english_for_an_english_account(client, db, make_ses
     login(person)
     page = client.get(f"/workshops/sessions/{session.id}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Book a seat" in page and "Réserver" not in page
+
+
+def test_a_booking_refusal_reads_in_french_with_its_names_and_date(client, db, make_session, make_room, staff, login):
+    from lms.workshops.booking import book_seat
+
+    here = make_session(capacity=12)
+    elsewhere = make_session(room=make_room(), capacity=12)  # another site
+    person = staff(here.site, 1, language="fr")[0]
+    book_seat(person, person, here)
+    db.session.commit()
+    login(person)
+    # Booking a second session of the same workshop: refused, with the first one's date in French.
+    other = make_session(room=make_room(site=here.site), capacity=12)
+    page = client.post(f"/workshops/sessions/{other.id}/book", follow_redirects=True).get_data(as_text=True)
+    day = format_date(here.day1, "dd MMMM", locale="fr")
+    assert f"a déjà une inscription à cet atelier le {day} à {here.site.name} ; annulez-la d’abord." in page
+    # A session at another site: the refusal names both sites, in French.
+    page = client.post(f"/workshops/sessions/{elsewhere.id}/book", follow_redirects=True).get_data(as_text=True)
+    assert f"travaille à {here.site.name} ; cette séance a lieu à {elsewhere.site.name}." in page

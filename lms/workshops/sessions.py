@@ -14,6 +14,7 @@ from lms.learning.models import Course
 from lms.org.models import Employee
 from lms.workshops import notices
 from lms.workshops.calendar import site_calendar
+from lms.workshops.labels import said
 from lms.workshops.models import Room, RoomClosure, RoomDay, SessionTrainer, TrainerDay, WorkshopSession
 
 WORKSHOP_SLUG = "service-problem-solving"
@@ -64,38 +65,48 @@ def check_plan(plan: SessionPlan, course: Course, session: WorkshopSession | Non
     calendar = site_calendar(plan.room.site)
     day2 = calendar.next_working_day(plan.day1)
     if not calendar.is_working_day(plan.day1):
-        problems.append(f"{plan.day1:%A %d %B %Y} is not a working day at {plan.room.site.name}.")
+        problems.append(said(N_("%(day)s is not a working day at %(site)s."), patterns={"day": "EEEE dd MMMM y"}, day=plan.day1,
+                             site=plan.room.site.name))
     if plan.end_time <= plan.start_time:
-        problems.append("The session must end after it starts.")
+        problems.append(N_("The session must end after it starts."))
     if plan.capacity < 1:
-        problems.append("The session needs at least one seat.")
+        problems.append(N_("The session needs at least one seat."))
     if plan.capacity > plan.room.capacity:
-        problems.append(f"{plan.room.name} holds {plan.room.capacity}; the session cannot have {plan.capacity} seats.")
+        problems.append(said(N_("%(room)s holds %(holds)s; the session cannot have %(seats)s seats."), room=plan.room.name,
+                             holds=plan.room.capacity, seats=plan.capacity))
     if session is not None and plan.capacity < session.seats_taken:
-        problems.append(f"{session.seats_taken} people are already booked; the capacity cannot go below that.")
+        problems.append(said(N_("%(num)s people are already booked; the capacity cannot go below that."), num=session.seats_taken))
     if not plan.room.active:
-        problems.append(f"{plan.room.name} is no longer in use.")
+        problems.append(said(N_("%(room)s is no longer in use."), room=plan.room.name))
     if not plan.trainers or len(plan.trainers) > MAX_TRAINERS:
-        problems.append("A session needs one or two trainers.")
+        problems.append(N_("A session needs one or two trainers."))
     if len({t.id for t in plan.trainers}) != len(plan.trainers):
-        problems.append("The same trainer is listed twice.")
+        problems.append(N_("The same trainer is listed twice."))
     days = [d for d in (plan.day1, day2) if d is not None]
     closed = {c.day: c.reason for c in plan.room.closures}
     ignore = session.id if session is not None else -1
     for day in days:
         if day in closed:
-            problems.append(f"{plan.room.name} is unavailable on {day:%d %B %Y}{': ' + closed[day] if closed[day] else ''}.")
+            if closed[day]:
+                problems.append(said(N_("%(room)s is unavailable on %(day)s: %(reason)s."), patterns={"day": "dd MMMM y"},
+                                     room=plan.room.name, day=day, reason=closed[day]))
+            else:
+                problems.append(said(N_("%(room)s is unavailable on %(day)s."), patterns={"day": "dd MMMM y"}, room=plan.room.name,
+                                     day=day))
         taken = db.session.execute(select(RoomDay.session_id).where(RoomDay.room_id == plan.room.id, RoomDay.day == day,
                                                                     RoomDay.session_id != ignore)).first()
         if taken:
-            problems.append(f"{plan.room.name} is already taken on {day:%d %B %Y} (session {taken[0]}).")
+            problems.append(said(N_("%(room)s is already taken on %(day)s (session %(session)s)."), patterns={"day": "dd MMMM y"},
+                                 room=plan.room.name, day=day, session=taken[0]))
         for trainer in plan.trainers:
             if not can_deliver(trainer, course, day):
-                problems.append(f"{trainer.full_name} is not certified to deliver {course.title} on {day:%d %B %Y}.")
+                problems.append(said(N_("%(name)s is not certified to deliver %(course)s on %(day)s."),
+                                     patterns={"day": "dd MMMM y"}, name=trainer.full_name, course=course.title, day=day))
             busy = db.session.execute(select(TrainerDay.session_id).where(
                 TrainerDay.employee_id == trainer.id, TrainerDay.day == day, TrainerDay.session_id != ignore)).first()
             if busy:
-                problems.append(f"{trainer.full_name} already delivers session {busy[0]} on {day:%d %B %Y}.")
+                problems.append(said(N_("%(name)s already delivers session %(session)s on %(day)s."),
+                                     patterns={"day": "dd MMMM y"}, name=trainer.full_name, session=busy[0], day=day))
     return problems
 
 

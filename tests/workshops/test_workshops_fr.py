@@ -58,3 +58,20 @@ def test_a_booking_refusal_reads_in_french_with_its_names_and_date(client, db, m
     # A session at another site: the refusal names both sites, in French.
     page = client.post(f"/workshops/sessions/{elsewhere.id}/book", follow_redirects=True).get_data(as_text=True)
     assert f"travaille à {here.site.name} ; cette séance a lieu à {elsewhere.site.name}." in page
+
+
+def test_a_french_admin_reads_scheduling_refusals_in_french(client, db, make_employee, make_room, certified, login):
+    from tests.workshops.conftest import working_day_after
+
+    admin = make_employee(roles=("admin",), language="fr")
+    room = make_room(capacity=16)
+    trainer = certified(room.site)
+    login(admin)
+    day1 = working_day_after(21)
+    form = {"room_id": room.id, "day1": day1.isoformat(), "start_time": "09:00", "end_time": "17:00", "capacity": 16,
+            "trainer_ids": [trainer.id], "publish": "y"}
+    assert client.post("/admin/workshops/sessions/new", data=form).status_code == 302
+    refused = client.post("/admin/workshops/sessions/new", data={**form, "capacity": 40}).get_data(as_text=True)
+    assert f"{room.name} accueille 16 personnes ; la séance ne peut pas avoir 40 places." in refused
+    day = format_date(day1, "dd MMMM y", locale="fr")
+    assert f"{room.name} est déjà prise le {day}" in refused and "is already taken" not in refused

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from lms import create_app
-from tests.conftest import test_config
+from tests.browser.own_server import build_demo_app, serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
@@ -38,33 +35,14 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The platform with its demo organization on its own SQLite file, as `lms init --demo` leaves it."""
-    from flask_migrate import upgrade
-
-    from lms.core.demo import seed_demo
-    from lms.extensions import db
-
-    database = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = create_app(test_config(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-                                 WTF_CSRF_ENABLED=True, TESTING=False))
-    with app.app_context():
-        upgrade(directory=app.config["LMS_MIGRATIONS_DIR"])
-        from lms.cli import INIT_HOOKS
-
-        for hook in INIT_HOOKS:
-            hook()
-        seed_demo(db.session, "development")
-        db.session.commit()
-    return app
+    return build_demo_app(tmp_path_factory, "live", RATELIMIT_ENABLED=True)
 
 
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The live app served in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve(live_app) as url:
+        yield url
 
 
 @pytest.fixture

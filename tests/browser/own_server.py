@@ -24,8 +24,10 @@ ROLES = {
 }
 
 
-def build_demo_app(tmp_path_factory, name: str):
-    """The platform with its demo organization on its own SQLite file, as `lms init --demo` leaves it."""
+def build_demo_app(tmp_path_factory, name: str, **config):
+    """The platform with its demo organization on its own SQLite file, as `lms init --demo` leaves it.
+
+    Rate limits are off unless `config` (which overrides the test config) turns them back on."""
     from flask_migrate import upgrade
 
     from lms.cli import INIT_HOOKS
@@ -34,8 +36,8 @@ def build_demo_app(tmp_path_factory, name: str):
     from tests.conftest import test_config
 
     database: Path = tmp_path_factory.mktemp(name) / "demo.sqlite3"
-    app = create_app(test_config(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-                                 WTF_CSRF_ENABLED=True, TESTING=False, RATELIMIT_ENABLED=False))
+    settings = {"WTF_CSRF_ENABLED": True, "TESTING": False, "RATELIMIT_ENABLED": False, **config}
+    app = create_app(test_config(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", **settings))
     with app.app_context():
         upgrade(directory=app.config["LMS_MIGRATIONS_DIR"])
         for hook in INIT_HOOKS:

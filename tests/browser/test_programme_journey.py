@@ -28,17 +28,14 @@ import csv
 import inspect
 import io
 import re
-import threading
 from datetime import date, timedelta
 from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
-from werkzeug.serving import make_server
 
-from lms import create_app
-from tests import conftest as shared
+from tests.browser.own_server import build_demo_app, serve
 from tests.browser.quiz_helpers import bank, take_attempt
 
 pytestmark = pytest.mark.browser
@@ -80,32 +77,14 @@ TEACH_BACK_DAY = TODAY - timedelta(days=10)
 def live_app(tmp_path_factory):
     """A demo platform for this journey alone (as `lms init --demo` leaves it): other browser tests' bookings and
     plans cannot change it."""
-    from flask_migrate import upgrade
-
-    from lms.cli import INIT_HOOKS
-    from lms.core.demo import seed_demo
-    from lms.extensions import db
-
-    database = tmp_path_factory.mktemp("journey") / "journey.sqlite3"
-    app = create_app(shared.test_config(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-                                        WTF_CSRF_ENABLED=True, TESTING=False))
-    with app.app_context():
-        upgrade(directory=app.config["LMS_MIGRATIONS_DIR"])
-        for hook in INIT_HOOKS:
-            hook()
-        seed_demo(db.session, "development")
-        db.session.commit()
-    return app
+    return build_demo_app(tmp_path_factory, "journey", RATELIMIT_ENABLED=True)
 
 
 @pytest.fixture(scope="module")
 def live_server(live_app):
     """This journey's platform served in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from lms.rollout.bound import lower_bound
 from lms.rollout.model import Model, compile_problem
 from lms.rollout.plan import Plan
-from lms.rollout.planner import Draft, Result, SiteTrace, _balanced_sizes, to_plan
+from lms.rollout.planner import Draft, Result, SiteTrace, _balanced_sizes, deal_round, to_plan
 from lms.rollout.problem import Problem
 from lms.rollout.sharp import sharper_bound
 
@@ -192,14 +192,7 @@ def _draft(m: Model, target: int, classes, site_rooms, solver, x, y, w) -> Draft
                 if (c, t) in x and m.dept_site[classes[c][0]] == s:
                     for _ in range(solver.Value(x[c, t])):
                         people.append(pools[c].pop())
-            sizes = _balanced_sizes([m.room_seats[r] for r in chosen], len(people))
-            groups: list[list[int]] = [[] for _ in chosen]
-            g = 0
-            for e in people:
-                while len(groups[g]) >= sizes[g]:
-                    g = (g + 1) % len(chosen)
-                groups[g].append(e)
-                g = (g + 1) % len(chosen)
+            groups = deal_round(people, _balanced_sizes([m.room_seats[r] for r in chosen], len(people)))
             n = m.n_trainers
             for j, r in enumerate(chosen):
                 sessions.append((t, r, tuple(trainers[j * n:(j + 1) * n]), groups[j]))

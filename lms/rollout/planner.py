@@ -696,14 +696,19 @@ class Attempt:
             pool = st.free_pool[k]
             for _ in range(need):
                 people.append(pool.pop())
-        groups: list[list[int]] = [[] for _ in sizes]
-        g = 0
-        for e in people:
-            while len(groups[g]) >= sizes[g]:
-                g = (g + 1) % len(sizes)
-            groups[g].append(e)
+        return deal_round(people, sizes)
+
+
+def deal_round(people: list[int], sizes: list[int]) -> list[list[int]]:
+    """Deal people round the sessions in turn, skipping full ones, so that each session mixes whoever comes."""
+    groups: list[list[int]] = [[] for _ in sizes]
+    g = 0
+    for e in people:
+        while len(groups[g]) >= sizes[g]:
             g = (g + 1) % len(sizes)
-        return groups
+        groups[g].append(e)
+        g = (g + 1) % len(sizes)
+    return groups
 
 
 def _balanced_sizes(caps: list[int], total: int) -> list[int]:

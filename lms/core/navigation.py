@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms.core.markers import N_  # templates translate the labels when they show them
 from lms.core.roles import Role
 
 
@@ -15,12 +16,6 @@ class NavItem:
 
 
 _ITEMS: dict[str, NavItem] = {}
-
-
-def N_(label: str) -> str:  # noqa: N802 (the gettext convention)
-    """Mark a label for translation without translating it: templates translate it when they show it."""
-    return label
-
 
 # The home page of a person is that of their first role in this order.
 HOME_PRIORITY = (Role.LEADER, Role.ADMIN, Role.LEAD_TRAINER, Role.TRAINER, Role.MANAGER, Role.LEARNER)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lms.core.errors import Conflict
+from lms.core.markers import N_  # pure: lms.trainers.labels translates these where they are shown
 
 NOMINATED = "nominated"
 DECLINED = "declined"
@@ -32,13 +33,6 @@ RECERTIFICATION = "recertification"
 TRACKS = (CERTIFICATION, RECERTIFICATION)
 
 COHORT_STATUSES = ("planned", "running", "closed")
-
-
-
-def N_(text: str) -> str:  # noqa: N802 (the gettext convention)
-    """Mark text for translation; lms.trainers.labels translates it where it is shown (this module stays pure)."""
-    return text
-
 
 STATE_LABELS = {
     NOMINATED: N_("nominated"),

@@ -3,8 +3,10 @@
 A day-by-day attempt can leave a site a session short while elsewhere two half-empty
 sessions spend two trainers' days on what one could hold. This pass (1) merges a site's
 small sessions into its others' spare seats, freeing their rooms and trainers; (2) seats
-people left out in spare seats; (3) opens sessions for the rest where a room and trainers
-are free, moving people from the site's larger sessions to reach the minimum size. Every
+people left out in spare seats; (3) opens sessions for the rest where a room is free and
+trainers are free or can be freed (their sessions handed to others, who may in turn hand
+theirs on: a short chain), moving people from the site's larger sessions to reach the
+minimum size. Every
 move keeps the validity rules (room and trainer clashes, weekly caps, max_away, leave) and
 no department takes more than half of a session it joins.
 """
@@ -96,9 +98,10 @@ def repair(m: Model, draft: Draft, target: int) -> Draft:
         _merge_small(m, ledger, sessions, site)
     sessions = [s for s in sessions if s[3]]
     out = []
+    handover = _Handover(m, ledger, sessions)
     for site, people in left.items():
         _fill_spare(m, ledger, sessions, site, people)
-        while people and _open_one(m, ledger, sessions, site, people, last_start):
+        while people and _open_one(m, ledger, handover, sessions, site, people, last_start):
             pass
         out.extend(people)
     return Draft(draft.target, [tuple(s) for s in sessions], out, draft.trace, draft.span)
@@ -157,55 +160,46 @@ def _fill_spare(m: Model, ledger: _Ledger, sessions: list, site: int, people: li
                 people.remove(e)
 
 
-def _open_one(m: Model, ledger: _Ledger, sessions: list, site: int, people: list[int],
-              last_start: int) -> bool:
+def _open_one(m: Model, ledger: _Ledger, handover: "_Handover", sessions: list, site: int,
+              people: list[int], last_start: int) -> bool:
     """Open the session that seats most of the people left out at the site; False if none."""
     min_size = m.site_min_size[site]
     rooms = sorted((r for r in m.site_rooms[site] if m.room_seats[r] >= min_size),
                    key=lambda r: -m.room_seats[r])
-    best = None
+    options = []
     for start in range(1, last_start + 1):
         room = next((r for r in rooms if ledger.room_free(r, start)), None)
         if room is None:
             continue
-        trainers = ledger.free_trainers(site, start)[: m.n_trainers]
-        swaps: list = []
-        if len(trainers) < m.n_trainers:
-            swaps = _swaps(m, ledger, sessions, site, start, m.n_trainers - len(trainers), trainers)
-            if swaps is None:
-                continue
         group = _pick(m, ledger, people, start, m.room_seats[room])
-        if best is None or len(group) > len(best[3]):
-            best = (start, room, trainers, group, swaps)
-            if len(group) >= min(m.room_seats[room], len(people)):
-                break
-    if best is None or not best[3]:
-        return False
-    start, room, trainers, group, swaps = best
-    moved: list[tuple[list, int]] = []
-    if len(group) < min_size:
-        moved = _borrow(m, ledger, sessions, site, start, group, min_size - len(group))
-        if moved is None:
-            return False
-    # each swap hands a busy trainer's session to an idle stand-in, freeing the trainer
-    for i, session, other in swaps:
-        ledger.book(session[0], session[1], (i,), -1)
-        ledger.book(session[0], session[1], (other,), +1)
-        session[2] = tuple(other if x == i else x for x in session[2])
-    trainers = tuple(trainers) + tuple(i for i, _, _ in swaps)
-    ledger.book(start, room, trainers, +1)
-    attendees = []
-    for e in group:
-        ledger.move(e, start, +1)
-        people.remove(e)
-        attendees.append(e)
-    for session, e in moved:
-        session[3].remove(e)
-        ledger.move(e, session[0], -1)
-        ledger.move(e, start, +1)
-        attendees.append(e)
-    sessions.append([start, room, trainers, attendees])
-    return True
+        if group:
+            options.append((-len(group), start, room, group))
+    options.sort(key=lambda o: o[:2])
+    # direct hand-overs at every start before longer chains at any
+    for depth, (_, start, room, group) in ((d, o) for d in range(CHAIN_DEPTH + 1) for o in options):
+        moved: list[tuple[list, int]] = []
+        if len(group) < min_size:
+            moved = _borrow(m, ledger, sessions, site, start, group, min_size - len(group))
+            if moved is None:
+                continue
+        trainers = handover.trainers_for(site, start, depth)
+        if trainers is None:
+            continue
+        ledger.book(start, room, trainers, +1)
+        attendees = []
+        for e in group:
+            ledger.move(e, start, +1)
+            people.remove(e)
+            attendees.append(e)
+        for session, e in moved:
+            session[3].remove(e)
+            ledger.move(e, session[0], -1)
+            ledger.move(e, start, +1)
+            attendees.append(e)
+        sessions.append([start, room, trainers, attendees])
+        handover.added(sessions[-1])
+        return True
+    return False
 
 
 def _pick(m: Model, ledger: _Ledger, people: list[int], start: int, seats: int) -> list[int]:
@@ -254,42 +248,131 @@ def _borrow(m: Model, ledger: _Ledger, sessions: list, site: int, start: int, gr
     return None
 
 
-def _swaps(m: Model, ledger: _Ledger, sessions: list, site: int, start: int, need: int,
-           free: list[int]) -> list | None:
-    """Trainers freed for a session from ``start`` by handing each one's session to a stand-in.
+# how deep a chain of hand-overs may go, how many trainers each link tries, and how many
+# trainers one new session may try to free (the search grows fast on large problems)
+CHAIN_DEPTH = 2
+CHAIN_WIDTH = 6
+CHAIN_BUDGET = 300
 
-    Returns (trainer, its session, stand-in) triples, or None when too few are found.
-    """
-    days = set(ledger.days(start))
-    out: list = []
-    taken = set(free)
-    for session in sessions:
-        if len(out) >= need:
-            break
-        s0, r0, tr0, _ = session
-        if not days & set(ledger.days(s0)):
-            continue
-        for i in tr0:
-            sites = m.trainer_sites[i]
-            if i in taken or (sites is not None and site not in sites) or not m.trainer_start_ok[i][start]:
-                continue
-            ledger.book(s0, r0, (i,), -1)
-            stand_in = None
-            if not ledger.free_trainers(site, start).count(i):
-                pass
-            else:
-                for o in ledger.free_trainers(m.room_site[r0], s0):
-                    if o != i and o not in taken and o not in tr0:
-                        # the stand-in must stay free for the new session's own needs
-                        ledger.book(s0, r0, (o,), +1)
-                        ok = i in ledger.free_trainers(site, start)
-                        ledger.book(s0, r0, (o,), -1)
-                        if ok:
-                            stand_in = o
-                            break
-            ledger.book(s0, r0, (i,), +1)
-            if stand_in is not None:
-                out.append((i, session, stand_in))
-                taken.update((i, stand_in))
+
+class _Handover:
+    """Frees busy trainers for a new session by handing their sessions to others, in chains."""
+
+    def __init__(self, m: Model, ledger: _Ledger, sessions: list) -> None:
+        self.m = m
+        self.ledger = ledger
+        self.budget = CHAIN_BUDGET
+        self.index: dict[int, list[list]] = defaultdict(list)  # each trainer's sessions
+        for session in sessions:
+            for i in session[2]:
+                self.index[i].append(session)
+
+    def trainers_for(self, site: int, start: int, depth: int) -> tuple[int, ...] | None:
+        """Trainers for a new session, handing busy trainers' sessions to others if need be.
+
+        Hand-overs made for a session that still lacks trainers are undone; None then.
+        """
+        m = self.m
+        self.budget = CHAIN_BUDGET
+        trainers = self.ledger.free_trainers(site, start)[: m.n_trainers]
+        moves: list = []
+        for i in self.allowed(site, start):
+            if len(trainers) >= m.n_trainers:
                 break
-    return out if len(out) >= need else None
+            if i in trainers:
+                continue
+            got = self.make_free(i, start, depth, {i, *trainers})
+            if got is not None:
+                moves += got
+                trainers.append(i)
+        if len(trainers) < m.n_trainers:
+            self.undo(moves)
+            return None
+        return tuple(trainers)
+
+    def added(self, session: list) -> None:
+        """Record a session opened with the trainers found."""
+        for i in session[2]:
+            self.index[i].append(session)
+
+    def allowed(self, site: int, start: int) -> list[int]:
+        """Trainers who may deliver at the site from ``start`` (busy or not), least flexible first."""
+        m = self.m
+        out = [i for i in range(len(m.trainer_ids))
+               if (m.trainer_sites[i] is None or site in m.trainer_sites[i]) and m.trainer_start_ok[i][start]]
+        out.sort(key=lambda i: (len(m.sites) + 1 if m.trainer_sites[i] is None else len(m.trainer_sites[i]), i))
+        return out
+
+    def make_free(self, i: int, start: int, depth: int, banned: set[int]) -> list | None:
+        """Hand-overs that leave trainer i free for a session from ``start``; None (and no change) if none.
+
+        Its sessions on those days go to other trainers, and if its weekly cap still has no
+        room, one more of its sessions in that week does too. A stand-in may itself be freed
+        the same way, ``depth`` links deep.
+        """
+        if self.budget <= 0:
+            return None
+        self.budget -= 1
+        m = self.m
+        days = set(self.ledger.days(start))
+        clash = [x for x in self.index[i] if days & set(self.ledger.days(x[0]))]
+        weeks = {w for w, _ in m.start_weeks[start]}
+        options = [clash] + [clash + [y] for y in self.index[i] if y not in clash
+                             and weeks & {w for w, _ in m.start_weeks[y[0]]}][:CHAIN_WIDTH]
+        for handed in options:
+            if not self.cap_ok(i, start, handed):
+                continue
+            moves: list = []
+            for session in handed:
+                got = self.hand_off(session, i, depth, banned)
+                if got is None:
+                    break
+                moves += got
+            else:
+                return moves
+            self.undo(moves)
+        return None
+
+    def cap_ok(self, i: int, start: int, handed: list) -> bool:
+        """Whether a session from ``start`` fits i's weekly cap once the ``handed`` sessions are gone."""
+        m = self.m
+        used = Counter({w: self.ledger.trainer_week[i, w] for w, _ in m.start_weeks[start]})
+        for session in handed:
+            for w, n in m.start_weeks[session[0]]:
+                used[w] -= n
+        return all(used[w] + n <= m.trainer_cap[i] for w, n in m.start_weeks[start])
+
+    def hand_off(self, session: list, i: int, depth: int, banned: set[int]) -> list | None:
+        """Give i's place in the session to another trainer (freed in turn if need be); the moves, or None."""
+        start, room = session[0], session[1]
+        site = self.m.room_site[room]
+        for j in self.ledger.free_trainers(site, start):
+            if j not in banned and j not in session[2]:
+                return [self.move(session, i, j)]
+        if depth <= 0:
+            return None
+        tried = 0
+        for j in self.allowed(site, start):
+            if j in banned or j in session[2]:
+                continue
+            tried += 1
+            if tried > CHAIN_WIDTH:
+                break
+            got = self.make_free(j, start, depth - 1, banned | {j})
+            if got is not None:
+                return got + [self.move(session, i, j)]
+        return None
+
+    def move(self, session: list, i: int, j: int) -> tuple[list, int, int]:
+        """Trainer j takes i's place in the session."""
+        self.ledger.book(session[0], session[1], (i,), -1)
+        self.ledger.book(session[0], session[1], (j,), +1)
+        session[2] = tuple(j if x == i else x for x in session[2])
+        self.index[i].remove(session)
+        self.index[j].append(session)
+        return session, i, j
+
+    def undo(self, moves: list) -> None:
+        """Reverse hand-overs, last first."""
+        for session, i, j in reversed(moves):
+            self.move(session, j, i)

@@ -4,9 +4,12 @@ The format's site-seats term counts seat-days; a room hosts whole sessions, thou
 working days 1..F it holds at most as many sessions as fit end to end between its
 unavailable days. Counting those (earliest start first is the most a room can hold) gives a
 finish index below which no plan exists. The same count gives the fewest sessions each site
-needs by a day, largest rooms first, so the trainer-days those sessions take (the format
-counts full sessions in the largest room only). `lms plan bound` keeps to the format's
-definition; this is reported beside it, never instead of it.
+needs by a day, largest rooms first (the format counts full sessions in the largest room
+only). Trainers deliver whole sessions too: each trainer's most sessions by F (consecutive
+days off leave, within the weekly cap; a lone day left in a week is no use) must, pooled over
+the trainers allowed at any site of a group, cover that group's fewest sessions (the format
+pools trainer-days over all sites). `lms plan bound` keeps to the format's definition; this
+is reported beside it, never instead of it.
 """
 
 from __future__ import annotations
@@ -94,43 +97,72 @@ def site_min_sessions(model: Model, site: int, last_day: int,
     return None
 
 
-def trainer_days(model: Model) -> list[int]:
-    """Cumulative trainer-days usable in sessions by each day, capped per ISO week.
+def trainer_sessions(model: Model, trainer: int) -> list[int]:
+    """Most whole sessions the trainer can deliver ending by each day (index 0..n_days).
 
-    A day counts when some session covering it could start on a day the trainer has free
-    throughout (a relaxation: that session may run past the day counted up to).
+    Exact for the trainer alone: sessions of consecutive working days that do not overlap, on
+    days the trainer is free, within the weekly cap (a session across a weekend counts its days
+    in each ISO week). A trainer-day left over between sessions, or one day short of a session
+    at the end, is no use, which counting trainer-days alone misses.
     """
-    span = model.span
-    n = model.n_days
-    per_day = [0] * (n + 1)
-    for i, ok in enumerate(model.trainer_start_ok):
-        cap = model.trainer_cap[i]
-        used: dict[int, int] = {}
-        for d in range(1, n + 1):
-            if any(ok[t] for t in range(max(1, d - span + 1), d + 1)):
-                w = model.week[d]
-                if used.get(w, 0) < cap:
-                    used[w] = used.get(w, 0) + 1
-                    per_day[d] += 1
-    total = 0
-    for d in range(1, n + 1):
-        total += per_day[d]
-        per_day[d] = total
-    return per_day
+    n, span, week = model.n_days, model.span, model.week
+    cap, ok = model.trainer_cap[trainer], model.trainer_start_ok[trainer]
+    # best[t]: days already used in week[t] -> most sessions, all ended before day t
+    best: list[dict[int, int]] = [{} for _ in range(n + 2)]
+    best[1][0] = 0
+    for t in range(1, n + 1):
+        for used, count in best[t].items():
+            _keep(best[t + 1], used if t < n and week[t + 1] == week[t] else 0, count)
+            end = t + span - 1
+            if not ok[t] or end > n:
+                continue
+            days = {w: k + (used if w == week[t] else 0) for w, k in model.start_weeks[t]}
+            if max(days.values()) > cap:
+                continue
+            _keep(best[end + 1], days.get(week[end + 1], 0) if end < n else 0, count + 1)
+    return [max(best[f + 1].values(), default=0) for f in range(n + 1)]
+
+
+def _keep(states: dict[int, int], used: int, count: int) -> None:
+    if states.get(used, -1) < count:
+        states[used] = count
+
+
+# above this many sites with people, only single sites and all of them are checked (not every group)
+HALL_MAX_SITES = 10
+
+
+def site_groups(model: Model) -> list[tuple[int, ...]]:
+    """The groups of sites whose sessions the trainers allowed at any of them must cover."""
+    sites = [s for s in range(len(model.sites)) if model.site_headcount[s]]
+    if len(sites) > HALL_MAX_SITES:
+        return [(s,) for s in sites] + [tuple(sites)]
+    return [tuple(s for j, s in enumerate(sites) if mask >> j & 1)
+            for mask in range(1, 1 << len(sites))]
 
 
 def trainer_slot_finish(model: Model, lo: int = 1) -> int | None:
-    """Smallest F >= lo whose trainer-days cover the fewest sessions every site needs by F."""
+    """Smallest F >= lo whose trainers' whole sessions cover the fewest sessions every site needs by F.
+
+    For every group of sites, the trainers allowed at any of them (each its most whole sessions
+    by F) must cover the group's sessions times the trainers a session needs.
+    """
     ends = {r: room_slot_ends(model, r, model.n_days) for r in range(len(model.room_ids))}
-    supply = trainer_days(model)
+    per_trainer = [trainer_sessions(model, i) for i in range(len(model.trainer_ids))]
+    groups = site_groups(model)
     for f in range(max(lo, model.span), model.n_days + 1):
-        sessions = 0
-        for s in range(len(model.sites)):
-            n = site_min_sessions(model, s, f, ends)
-            if n is None:
-                break
-            sessions += n
-        else:
-            if supply[f] >= model.span * model.n_trainers * sessions:
-                return f
+        need = [site_min_sessions(model, s, f, ends) for s in range(len(model.sites))]
+        if any(n is None for n in need):
+            continue
+        if all(_covered(model, per_trainer, group, need, f) for group in groups):
+            return f
     return None
+
+
+def _covered(model: Model, per_trainer: list[list[int]], group: tuple[int, ...],
+             need: list[int | None], f: int) -> bool:
+    """Whether the trainers allowed at any site of the group can deliver its sessions by f."""
+    members = set(group)
+    supply = sum(sessions[f] for i, sessions in enumerate(per_trainer)
+                 if model.trainer_sites[i] is None or model.trainer_sites[i] & members)
+    return supply >= model.n_trainers * sum(need[s] or 0 for s in group)

@@ -1,4 +1,5 @@
-"""The repair pass: whatever it moves, plans stay valid; a generated near-miss is repaired."""
+"""The repair pass: whatever it moves, plans stay valid; a generated near-miss is repaired; busy
+trainers are freed through chains of hand-overs."""
 
 import random
 
@@ -9,9 +10,10 @@ from lms.rollout.bound import lower_bound
 from lms.rollout.checker import check_plan
 from lms.rollout.generate import generate_problem
 from lms.rollout.model import compile_problem
-from lms.rollout.planner import Attempt, Options, Result, _trainer_order, to_plan
+from lms.rollout.planner import Attempt, Draft, Options, Result, SiteTrace, _trainer_order, to_plan
 from lms.rollout.problem import parse_problem
 from lms.rollout.repair import repair
+from tests.rollout.builders import base_doc, problem
 from tests.rollout.test_planner import assert_valid, problems
 
 
@@ -43,3 +45,33 @@ def test_repair_seats_a_site_left_a_session_short():
     assert fixed.unassigned == []
     assert check_plan(p, plan) == []
     assert plan.stats["finish_index"] == 41
+
+
+def chain_doc():
+    """Sites A, B, C on two working days; T1 may deliver at A or B, T2 at B or C, T3 at C only."""
+    d = base_doc(0)
+    d["window"] = {"start": "2027-01-04", "end": "2027-01-05"}
+    # two departments a site, so that each may fill half a session
+    d["departments"] = [{"id": f"{s}{k}", "site": s, "kind": "front_line", "max_away": 2}
+                        for s in "ABC" for k in (1, 2)]
+    d["employees"] = [{"id": f"{s}{k}-{i}", "department": f"{s}{k}"}
+                      for s in "ABC" for k in (1, 2) for i in range(2)]
+    d["rooms"] = [{"id": f"{s}-1", "site": s, "capacity": 4} for s in "ABC"]
+    d["trainers"] = [{"id": "T1", "sites": ["A", "B"]}, {"id": "T2", "sites": ["B", "C"]},
+                     {"id": "T3", "sites": ["C"]}]
+    return d
+
+
+def test_repair_frees_a_trainer_through_a_chain_of_hand_overs():
+    # T1 teaches at B and T2 at C, so A has nobody: T3 takes C, T2 takes B, T1 goes to A
+    p = problem(chain_doc())
+    m = compile_problem(p)
+    room = {r: i for i, r in enumerate(m.room_ids)}
+    people = {s: [e for e, k in enumerate(m.emp_dept) if m.dept_site[k] == m.sites.index(s)] for s in "ABC"}
+    draft = Draft(2, [(1, room["B-1"], (0,), people["B"]), (1, room["C-1"], (1,), people["C"])],
+                  list(people["A"]), [SiteTrace() for _ in m.sites], m.span)
+    fixed = repair(m, draft, 2)
+    plan = to_plan(Result(fixed, lower_bound(p), [], 0.0, m))
+    assert fixed.unassigned == []
+    assert_valid(p, plan)
+    assert {s.site: s.trainers for s in plan.sessions} == {"A": ("T1",), "B": ("T2",), "C": ("T3",)}

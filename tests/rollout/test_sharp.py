@@ -1,9 +1,16 @@
-"""The sharper bound (whole sessions per room, the trainer-days they take) and the planner at it."""
+"""The sharper bound (whole sessions per room and per trainer, trainers by site) and the planner at it."""
 
 from lms.rollout.bound import lower_bound
 from lms.rollout.model import compile_problem
 from lms.rollout.planner import plan_rollout
-from lms.rollout.sharp import room_slot_ends, sharper_bound, site_min_sessions, site_slot_finish
+from lms.rollout.sharp import (
+    room_slot_ends,
+    sharper_bound,
+    site_groups,
+    site_min_sessions,
+    site_slot_finish,
+    trainer_sessions,
+)
 from tests.rollout.builders import base_doc, problem
 from tests.rollout.test_planner import assert_valid
 
@@ -56,3 +63,56 @@ def test_planner_finishes_on_the_sharper_bound():
         assert_valid(p, plan)
         assert plan.unassigned == []
         assert plan.stats["finish_index"] == plan.stats["sharper_bound_index"] == 6
+
+
+def short_weeks_doc():
+    """12 people in three sessions, two trainers of 3 days a week: 6 trainer-days by day 3, yet a
+    trainer fits one two-day session in a week of 3 days, so the third waits for Friday-Monday."""
+    d = base_doc(12, max_away=12, capacity=4)
+    d["rooms"] += [{"id": "HQ-B", "site": "HQ", "capacity": 4}, {"id": "HQ-C", "site": "HQ", "capacity": 4}]
+    d["trainers"] = [{"id": f"T{i}", "sites": ["HQ"], "max_days_per_week": 3} for i in (1, 2)]
+    return d
+
+
+def local_trainer_doc():
+    """Site A needs two sessions and has one trainer; B's two trainers cannot help it."""
+    d = base_doc(0)
+    d["departments"] = [{"id": "a", "site": "A", "kind": "front_line", "max_away": 8},
+                        {"id": "b", "site": "B", "kind": "front_line", "max_away": 4}]
+    d["employees"] = ([{"id": f"A{i}", "department": "a"} for i in range(8)]
+                      + [{"id": f"B{i}", "department": "b"} for i in range(4)])
+    d["rooms"] = [{"id": "A-1", "site": "A", "capacity": 4}, {"id": "A-2", "site": "A", "capacity": 4},
+                  {"id": "B-1", "site": "B", "capacity": 4}]
+    d["trainers"] = [{"id": "T1", "sites": ["A"], "max_days_per_week": 5},
+                     {"id": "T2", "sites": ["B"], "max_days_per_week": 5},
+                     {"id": "T3", "sites": ["B"], "max_days_per_week": 5}]
+    return d
+
+
+def test_a_trainer_delivers_whole_sessions_within_the_weekly_cap():
+    m = compile_problem(problem(short_weeks_doc()))
+    # days 1-5 are Monday to Friday: one session (2 days) fits a cap of 3, a second crosses the weekend
+    assert trainer_sessions(m, 0)[:8] == [0, 0, 1, 1, 1, 1, 2, 2]
+
+
+def test_whole_trainer_sessions_raise_the_trainers_term():
+    p = problem(short_weeks_doc())
+    assert lower_bound(p).value == 3
+    assert sharper_bound(compile_problem(p), 3) == 6
+
+
+def test_trainers_count_only_at_the_sites_they_may_deliver_at():
+    p = problem(local_trainer_doc())
+    m = compile_problem(p)
+    assert lower_bound(p).value == 2
+    assert sorted(site_groups(m)) == [(0,), (0, 1), (1,)]
+    assert sharper_bound(m, 2) == 4
+
+
+def test_planner_finishes_on_the_whole_trainer_session_bound():
+    for doc, finish in ((short_weeks_doc(), 6), (local_trainer_doc(), 4)):
+        p = problem(doc)
+        plan = plan_rollout(p)
+        assert_valid(p, plan)
+        assert plan.unassigned == []
+        assert plan.stats["finish_index"] == plan.stats["sharper_bound_index"] == finish

@@ -189,8 +189,10 @@ def seed_sweep(sizes: list[int], seeds: range, exact: bool = True) -> list[dict]
 def sweep_report(rows: list[dict], seeds: range) -> str:
     lines = ["", f"Seed sweep (same generator, seeds {seeds.start}-{seeds.stop - 1}, both planners, every "
              "plan checked): finish index / bound, with unassigned people in brackets. Sharper = the "
-             "format's bound raised by whole sessions per room and the trainer-days of the fewest "
-             "sessions (`lms.rollout.sharp`, a valid lower bound too: no plan finishes earlier). "
+             "format's bound raised by whole sessions per room and by whole sessions per trainer "
+             "(each trainer's most two-day sessions by F within its weekly cap and leave, counted "
+             "only at the sites it may deliver at, against the fewest sessions each group of sites "
+             "needs) (`lms.rollout.sharp`, a valid lower bound too: no plan finishes earlier). "
              "Where the fast planner misses 1.03 and finishes above the sharper bound, the exact "
              "model looks for a better finish.", "",
              "| employees | seed | bound | binding term | sharper | fast | greedy | fast better | exact optimum |",

@@ -5,7 +5,8 @@ working days 1..F it holds at most as many sessions as fit end to end between it
 unavailable days. Counting those (earliest start first is the most a room can hold) gives a
 finish index below which no plan exists. The same count gives the fewest sessions each site
 needs by a day, largest rooms first (the format counts full sessions in the largest room
-only). Trainers deliver whole sessions too: each trainer's most sessions by F (consecutive
+only), and never fewer than its departments need when a session holds at most max_away of
+each. Trainers deliver whole sessions too: each trainer's most sessions by F (consecutive
 days off leave, within the weekly cap; a lone day left in a week is no use) must, pooled over
 the trainers allowed at any site of a group, cover that group's fewest sessions (the format
 pools trainer-days over all sites). `lms plan bound` keeps to the format's definition; this
@@ -33,11 +34,25 @@ def room_slot_ends(model: Model, room: int, last_day: int) -> list[int]:
     return ends
 
 
+def dept_sessions(model: Model, site: int) -> int:
+    """Fewest sessions the site's departments need: a session holds at most max_away of each.
+
+    All of a session's attendees are away on its first day, so the staffing floor caps each
+    department's share of any one session.
+    """
+    return max((-(-len(model.dept_employees[k]) // model.dept_cap[k]) for k in model.site_depts[site]
+                if model.dept_employees[k]), default=0)
+
+
 def site_slot_finish(model: Model, site: int) -> int | None:
-    """Smallest F whose whole sessions in the site's rooms seat everyone (None: not in the window)."""
+    """Smallest F whose whole sessions in the site's rooms seat everyone (None: not in the window).
+
+    There must also be as many sessions as the site's departments need (`dept_sessions`).
+    """
     need = model.site_headcount[site]
     if not need:
         return 0
+    fewest = dept_sessions(model, site)
     min_size = model.site_min_size[site]
     slots = sorted(
         (end, model.room_seats[r])
@@ -46,9 +61,9 @@ def site_slot_finish(model: Model, site: int) -> int | None:
         for end in room_slot_ends(model, r, model.n_days)
     )
     got = 0
-    for end, seats in slots:
+    for count, (end, seats) in enumerate(slots, start=1):
         got += seats
-        if got >= need:
+        if got >= need and count >= fewest:
             return end
     return None
 
@@ -73,7 +88,8 @@ def site_min_sessions(model: Model, site: int, last_day: int,
                       ends: dict[int, list[int]] | None = None) -> int | None:
     """Fewest sessions that seat the site's people in its rooms by ``last_day`` (None: cannot).
 
-    ``ends`` caches each room's `room_slot_ends` over the whole window.
+    Never fewer than its departments need (`dept_sessions`). ``ends`` caches each room's
+    `room_slot_ends` over the whole window.
     """
     need = model.site_headcount[site]
     if not need:
@@ -86,6 +102,9 @@ def site_min_sessions(model: Model, site: int, last_day: int,
         slots = (bisect_right(ends[r], last_day) if ends is not None
                  else len(room_slot_ends(model, r, last_day)))
         rooms.append((model.room_seats[r], slots))
+    fewest = dept_sessions(model, site)
+    if sum(slots for _, slots in rooms) < fewest:
+        return None
     # largest rooms first, each as often as it fits end to end
     sessions = 0
     for seats, slots in sorted(rooms, reverse=True):
@@ -93,7 +112,7 @@ def site_min_sessions(model: Model, site: int, last_day: int,
         sessions += take
         need -= take * seats
         if need <= 0:
-            return sessions
+            return max(sessions, fewest)
     return None
 
 

@@ -4,6 +4,7 @@ from lms.rollout.bound import lower_bound
 from lms.rollout.model import compile_problem
 from lms.rollout.planner import plan_rollout
 from lms.rollout.sharp import (
+    dept_sessions,
     room_slot_ends,
     sharper_bound,
     site_groups,
@@ -116,3 +117,27 @@ def test_planner_finishes_on_the_whole_trainer_session_bound():
         assert_valid(p, plan)
         assert plan.unassigned == []
         assert plan.stats["finish_index"] == plan.stats["sharper_bound_index"] == finish
+
+
+def floor_bound_doc():
+    """Two sites of 8 people who may send 2 at a time, one trainer for both: 4 sessions a site."""
+    d = base_doc(0)
+    d["departments"] = [{"id": s.lower(), "site": s, "kind": "front_line", "max_away": 2} for s in "AB"]
+    d["employees"] = [{"id": f"{s}{i}", "department": s.lower()} for s in "AB" for i in range(8)]
+    d["rooms"] = [{"id": f"{s}-1", "site": s, "capacity": 4} for s in "AB"]
+    d["trainers"] = [{"id": "T1", "max_days_per_week": 5}]
+    return d
+
+
+def test_staffing_floors_set_the_fewest_sessions_a_site_needs():
+    p = problem(floor_bound_doc())
+    m = compile_problem(p)
+    # seats alone ask for 2 sessions a site (8 trainer-days: day 8); each session takes 2 of a
+    # department at most, so 4 a site, and the one trainer delivers 8 sessions by day 16
+    assert lower_bound(p).value == 8
+    assert dept_sessions(m, 0) == dept_sessions(m, 1) == 4
+    assert site_min_sessions(m, 0, 16) == 4
+    assert sharper_bound(m, 8) == 16
+    plan = plan_rollout(p)
+    assert_valid(p, plan)
+    assert plan.stats["finish_index"] == 16

@@ -3,12 +3,13 @@
 A day-by-day attempt can leave a site a session short while elsewhere two half-empty
 sessions spend two trainers' days on what one could hold. This pass (1) merges a site's
 small sessions into its others' spare seats, freeing their rooms and trainers; (2) seats
-people left out in spare seats; (3) opens sessions for the rest where a room is free and
-trainers are free or can be freed (their sessions handed to others, who may in turn hand
-theirs on: a short chain), moving people from the site's larger sessions to reach the
-minimum size. Every
-move keeps the validity rules (room and trainer clashes, weekly caps, max_away, leave) and
-no department takes more than half of a session it joins.
+people left out in spare seats; (3) moves the site's sessions a day earlier where room,
+people and trainers allow, so that lone free room days gather into one long enough for a
+session; (4) opens sessions for the rest where a room is free and trainers are free or can
+be freed (their sessions handed to others, who may in turn hand theirs on: a short chain),
+moving people from the site's larger sessions to reach the minimum size. Every move keeps
+the validity rules (room and trainer clashes, weekly caps, max_away, leave) and no
+department takes more than half of a session it joins.
 """
 
 from __future__ import annotations
@@ -101,8 +102,10 @@ def repair(m: Model, draft: Draft, target: int) -> Draft:
     handover = _Handover(m, ledger, sessions)
     for site, people in left.items():
         _fill_spare(m, ledger, sessions, site, people)
-        while people and _open_one(m, ledger, handover, sessions, site, people, last_start):
-            pass
+        if people:
+            # lone free room days, gathered, may hold one more session
+            _compact(m, ledger, handover, sessions, site)
+            _open_all(m, ledger, handover, sessions, site, people, last_start)
         out.extend(people)
     return Draft(draft.target, [tuple(s) for s in sessions], out, draft.trace, draft.span)
 
@@ -144,6 +147,54 @@ def _merge_small(m: Model, ledger: _Ledger, sessions: list, site: int) -> None:
             ledger.move(e, dest[0], -1)
         for e in small[3]:
             ledger.move(e, start, +1)
+
+
+def _open_all(m: Model, ledger: _Ledger, handover: "_Handover", sessions: list, site: int,
+              people: list[int], last_start: int) -> None:
+    """Open sessions for the people left out at the site while any can be opened."""
+    while people and _open_one(m, ledger, handover, sessions, site, people, last_start):
+        pass
+
+
+def _compact(m: Model, ledger: _Ledger, handover: "_Handover", sessions: list, site: int) -> None:
+    """Move the site's sessions a day earlier while they can, so lone free room days join up.
+
+    A room left free on single days between sessions hosts nothing there; moved up, those
+    days gather after the last session, where a new session may fit.
+    """
+    for session in sorted((x for x in sessions if m.room_site[x[1]] == site), key=lambda x: x[0]):
+        while _shift_earlier(m, ledger, handover, session):
+            pass
+
+
+def _shift_earlier(m: Model, ledger: _Ledger, handover: "_Handover", session: list) -> bool:
+    """Start the session a day earlier if its room, people and trainers (or stand-ins) allow."""
+    start, room, trainers, attendees = session
+    new = start - 1
+    if new < 1 or not m.room_start_ok[room][new] or (room, new) in ledger.room_days:
+        return False
+    # its people stay away on the days it keeps and leave on the day it gains
+    for k, q in Counter(m.emp_dept[e] for e in attendees).items():
+        if ledger.away[k, new] + q > m.dept_cap[k]:
+            return False
+    if any(m.emp_blocked[e] is not None and new in m.emp_blocked[e] for e in attendees):
+        return False
+    ledger.book(start, room, trainers, -1)
+    for i in trainers:
+        handover.index[i].remove(session)
+    got = handover.trainers_for(m.room_site[room], new, 0)
+    if got is None:
+        ledger.book(start, room, trainers, +1)
+        for i in trainers:
+            handover.index[i].append(session)
+        return False
+    for e in attendees:
+        ledger.move(e, start, -1)
+        ledger.move(e, new, +1)
+    session[0], session[2] = new, got
+    ledger.book(new, room, got, +1)
+    handover.added(session)
+    return True
 
 
 def _fill_spare(m: Model, ledger: _Ledger, sessions: list, site: int, people: list[int]) -> None:
@@ -253,6 +304,8 @@ def _borrow(m: Model, ledger: _Ledger, sessions: list, site: int, start: int, gr
 CHAIN_DEPTH = 2
 CHAIN_WIDTH = 6
 CHAIN_BUDGET = 300
+# ... and in one repair in all (then only trainers already free are taken)
+REPAIR_BUDGET = 3000
 
 
 class _Handover:
@@ -262,6 +315,8 @@ class _Handover:
         self.m = m
         self.ledger = ledger
         self.budget = CHAIN_BUDGET
+        self.total = REPAIR_BUDGET
+        self._allowed: dict[tuple[int, int], list[int]] = {}
         self.index: dict[int, list[list]] = defaultdict(list)  # each trainer's sessions
         for session in sessions:
             for i in session[2]:
@@ -297,10 +352,13 @@ class _Handover:
 
     def allowed(self, site: int, start: int) -> list[int]:
         """Trainers who may deliver at the site from ``start`` (busy or not), least flexible first."""
-        m = self.m
-        out = [i for i in range(len(m.trainer_ids))
-               if (m.trainer_sites[i] is None or site in m.trainer_sites[i]) and m.trainer_start_ok[i][start]]
-        out.sort(key=lambda i: (len(m.sites) + 1 if m.trainer_sites[i] is None else len(m.trainer_sites[i]), i))
+        out = self._allowed.get((site, start))
+        if out is None:
+            m = self.m
+            out = [i for i in range(len(m.trainer_ids))
+                   if (m.trainer_sites[i] is None or site in m.trainer_sites[i]) and m.trainer_start_ok[i][start]]
+            out.sort(key=lambda i: (len(m.sites) + 1 if m.trainer_sites[i] is None else len(m.trainer_sites[i]), i))
+            self._allowed[site, start] = out
         return out
 
     def make_free(self, i: int, start: int, depth: int, banned: set[int]) -> list | None:
@@ -310,9 +368,10 @@ class _Handover:
         room, one more of its sessions in that week does too. A stand-in may itself be freed
         the same way, ``depth`` links deep.
         """
-        if self.budget <= 0:
+        if self.budget <= 0 or self.total <= 0:
             return None
         self.budget -= 1
+        self.total -= 1
         m = self.m
         days = set(self.ledger.days(start))
         clash = [x for x in self.index[i] if days & set(self.ledger.days(x[0]))]

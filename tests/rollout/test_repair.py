@@ -75,3 +75,23 @@ def test_repair_frees_a_trainer_through_a_chain_of_hand_overs():
     assert fixed.unassigned == []
     assert_valid(p, plan)
     assert {s.site: s.trainers for s in plan.sessions} == {"A": ("T1",), "B": ("T2",), "C": ("T3",)}
+
+
+def test_repair_moves_sessions_up_so_lone_free_room_days_hold_one_more():
+    # one room, days 1-6; sessions on days 2-3 and 5-6 leave days 1 and 4 free, too short apart
+    # for a session: moved up to days 1-2 and 3-4, they leave days 5-6 for the four left out
+    d = base_doc(0)
+    d["departments"] = [{"id": f"d{k}", "site": "HQ", "kind": "front_line", "max_away": 2} for k in (1, 2)]
+    d["employees"] = [{"id": f"d{k}-{i}", "department": f"d{k}"} for k in (1, 2) for i in range(6)]
+    p = problem(d)
+    m = compile_problem(p)
+    people = {k: [e for e, j in enumerate(m.emp_dept) if j == k] for k in (0, 1)}
+    first = people[0][:2] + people[1][:2]
+    second = people[0][2:4] + people[1][2:4]
+    left = people[0][4:] + people[1][4:]
+    draft = Draft(6, [(2, 0, (0,), first), (5, 0, (0,), second)], left, [SiteTrace()], m.span)
+    fixed = repair(m, draft, 6)
+    plan = to_plan(Result(fixed, lower_bound(p), [], 0.0, m))
+    assert fixed.unassigned == []
+    assert_valid(p, plan)
+    assert sorted(s[0] for s in fixed.sessions) == [1, 3, 5]

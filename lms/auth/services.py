@@ -1,16 +1,19 @@
 """Login, logout and password changes; sessions end by rotating the account's token."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from lms.auth.passwords import PasswordTooWeak, check_policy, make_hasher, verify
 from lms.core.errors import PermissionDenied, ValidationFailed
 from lms.core.i18n import is_language
 from lms.core.models import utcnow
 from lms.extensions import db
-from lms.org.models import Employee, new_session_token
+from lms.org.models import Department, Employee, new_session_token
 
 LOGIN_FAILED = _l("The e-mail or password is wrong.")
 CURRENT_PASSWORD_WRONG = _l("The current password is wrong.")
@@ -72,12 +75,19 @@ def end_all_sessions(employee: Employee) -> None:
     db.session.flush()
 
 
+@cache
+def _session_user_statement():
+    """One statement, built once: every page shows the user's roles, department and site."""
+    return (select(Employee).where(Employee.id == bindparam("pk"))
+            .options(joinedload(Employee.role_rows), joinedload(Employee.department).joinedload(Department.site)))
+
+
 def load_session_user(user_id: str) -> Employee | None:
     """Flask-Login's user loader: the id carries the token, which must still match."""
     pk, _, token = user_id.partition(":")
     if not pk.isdigit() or not token:
         return None
-    employee = db.session.get(Employee, int(pk))
+    employee = db.session.execute(_session_user_statement(), {"pk": int(pk)}).unique().scalar_one_or_none()
     if employee is None or not employee.active or employee.session_token != token:
         return None
     return employee

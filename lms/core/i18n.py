@@ -4,8 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import numbers
-from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_time, get_locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import format_date, format_time, get_locale, get_translations
 from flask_login import current_user
 
 LANGUAGES = ("en", "fr")
@@ -101,6 +101,21 @@ def when(value) -> str:
     return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
 
 
+_TRANSLATIONS: dict = {}
+
+
+def _translations():
+    """Flask-Babel's catalog for the request's locale, found with one lookup (a page translates dozens of texts)."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # the first text of the request: let Flask-Babel select the locale
+        return get_translations()
+    found = _TRANSLATIONS.get(locale)
+    if found is None:
+        found = _TRANSLATIONS[locale] = get_translations()
+    return found
+
+
 def init_i18n(app: Flask) -> None:
     """Install Flask-Babel with the locale selector, and the number filters and `page_lang` for templates."""
     from lms.extensions import babel
@@ -108,6 +123,13 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", FORMAT_LOCALES[DEFAULT_LANGUAGE])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(percent=percent, number=number, when=when)
 
     @app.context_processor

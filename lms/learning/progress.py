@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -21,19 +22,30 @@ from lms.org.models import Employee
 
 def get_course(slug: str) -> Course:
     """The live course with this slug, or NotFound."""
-    course = db.session.execute(select(Course).where(Course.slug == slug, Course.archived.is_(False))).scalar_one_or_none()
+    course = db.session.execute(_course_statement(), {"slug": slug}).scalar_one_or_none()
     if course is None:
         raise NotFound(N_("No such course."))
     return course
 
 
+@cache
+def _course_statement():
+    # The hot statements of the learner pages are built once (building them cost more than running them).
+    return select(Course).where(Course.slug == bindparam("slug"), Course.archived.is_(False))
+
+
 def find_enrolment(employee: Employee, course: Course) -> Enrolment | None:
     """The employee's enrolment in the course, if any."""
     # The caller holds the course, so enrolment.course resolves without loading it (and its modules) again.
-    return db.session.execute(
-        select(Enrolment).where(Enrolment.employee_id == employee.id, Enrolment.course_id == course.id)
-        .options(lazyload(Enrolment.course))
-    ).scalar_one_or_none()
+    return db.session.execute(_enrolment_statement(),
+                              {"employee_id": employee.id, "course_id": course.id}).scalar_one_or_none()
+
+
+@cache
+def _enrolment_statement():
+    return (select(Enrolment)
+            .where(Enrolment.employee_id == bindparam("employee_id"), Enrolment.course_id == bindparam("course_id"))
+            .options(lazyload(Enrolment.course)))
 
 
 def enrol(employee: Employee, course: Course) -> Enrolment:
@@ -58,11 +70,14 @@ def require_module(course: Course, stem: str, employee: Employee) -> CourseModul
 
 def progress_by_module(employee: Employee, course: Course) -> dict[int, ModuleProgress]:
     """The employee's progress rows for this course's modules, by module id."""
-    rows = db.session.execute(
-        select(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
-        .where(ModuleProgress.employee_id == employee.id, CourseModule.course_id == course.id)
-    ).scalars()
+    rows = db.session.execute(_progress_statement(), {"employee_id": employee.id, "course_id": course.id}).scalars()
     return {row.module_id: row for row in rows}
+
+
+@cache
+def _progress_statement():
+    return (select(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
+            .where(ModuleProgress.employee_id == bindparam("employee_id"), CourseModule.course_id == bindparam("course_id")))
 
 
 def _touch_progress(employee: Employee, module: CourseModule, now: datetime, completing: bool) -> ModuleProgress:
@@ -71,16 +86,23 @@ def _touch_progress(employee: Employee, module: CourseModule, now: datetime, com
     An upsert: a first visit inserts the row, a later one moves `last_viewed_at`, and completing sets
     `completed_at` unless it was already set (the first completion is kept).
     """
-    dialect = db.session.connection().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ModuleProgress).values(employee_id=employee.id, module_id=module.id, first_viewed_at=now,
-                                         last_viewed_at=now, completed_at=now if completing else None)
-    completed = func.coalesce(ModuleProgress.completed_at, stmt.excluded.completed_at)
     return db.session.execute(
-        stmt.on_conflict_do_update(index_elements=[ModuleProgress.employee_id, ModuleProgress.module_id],
-                                   set_={"last_viewed_at": now, "completed_at": completed})
-        .returning(ModuleProgress), execution_options={"populate_existing": True}
+        _touch_statement(db.session.connection().dialect.name),
+        {"employee_id": employee.id, "module_id": module.id, "now": now, "completed_at": now if completing else None},
+        execution_options={"populate_existing": True},
     ).scalar_one()
+
+
+@cache
+def _touch_statement(dialect: str):
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ModuleProgress).values(
+        employee_id=bindparam("employee_id"), module_id=bindparam("module_id"), first_viewed_at=bindparam("now"),
+        last_viewed_at=bindparam("now"), completed_at=bindparam("completed_at"))
+    completed = func.coalesce(ModuleProgress.completed_at, stmt.excluded.completed_at)
+    return (stmt.on_conflict_do_update(index_elements=[ModuleProgress.employee_id, ModuleProgress.module_id],
+                                       set_={"last_viewed_at": stmt.excluded.last_viewed_at, "completed_at": completed})
+            .returning(ModuleProgress))
 
 
 def view_module(employee: Employee, enrolment: Enrolment, module: CourseModule, completing: bool = False) -> ModuleProgress:
@@ -116,12 +138,16 @@ def refresh_completion(enrolment: Enrolment) -> bool:
 
 def completed_module_count(enrolment: Enrolment) -> int:
     """How many of the course's learner modules the enrolled employee has completed."""
-    return db.session.execute(
-        select(func.count()).select_from(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
-        .where(ModuleProgress.employee_id == enrolment.employee_id, CourseModule.course_id == enrolment.course_id,
-               CourseModule.archived.is_(False), CourseModule.for_role == "learner",
-               ModuleProgress.completed_at.is_not(None))
-    ).scalar_one()
+    return db.session.execute(_completed_count_statement(),
+                              {"employee_id": enrolment.employee_id, "course_id": enrolment.course_id}).scalar_one()
+
+
+@cache
+def _completed_count_statement():
+    return (select(func.count()).select_from(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
+            .where(ModuleProgress.employee_id == bindparam("employee_id"), CourseModule.course_id == bindparam("course_id"),
+                   CourseModule.archived.is_(False), CourseModule.for_role == "learner",
+                   ModuleProgress.completed_at.is_not(None)))
 
 
 @completion_requirement

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from lms.extensions import db
@@ -37,7 +38,7 @@ def _module_totals():
     )
 
 
-def _modules_done(employee_id: int):
+def _modules_done(employee_id):
     return (
         select(CourseModule.course_id, func.count().label("done"))
         .join(ModuleProgress, ModuleProgress.module_id == CourseModule.id)
@@ -47,24 +48,31 @@ def _modules_done(employee_id: int):
     )
 
 
-def enrolment_summaries(employee: Employee, today: date, include_unassigned: bool = False) -> list[EnrolmentSummary]:
-    """The employee's courses with progress and due state, most urgent first, in one query."""
-    totals, done = _module_totals(), _modules_done(employee.id)
+@cache
+def _summaries_statement(include_unassigned: bool):
+    """The learner-home statement, built once: building its subqueries cost more than running it."""
+    totals, done = _module_totals(), _modules_done(bindparam("employee_id"))
     stmt = (
         select(Enrolment, Course, func.coalesce(totals.c.total, 0), func.coalesce(done.c.done, 0), Certificate.code)
         .join(Course, Enrolment.course_id == Course.id)
         .outerjoin(totals, totals.c.course_id == Course.id)
         .outerjoin(done, done.c.course_id == Course.id)
         .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
-        .where(Enrolment.employee_id == employee.id, Course.archived.is_(False))
+        .where(Enrolment.employee_id == bindparam("employee_id"), Course.archived.is_(False))
         # The course comes in this row already, and its modules (bodies and all) are not shown.
         .options(lazyload(Enrolment.course), lazyload(Course.modules))
     )
     if not include_unassigned:
         stmt = stmt.where((Enrolment.unassigned_at.is_(None)) | (Enrolment.completed_at.is_not(None)))
+    return stmt
+
+
+def enrolment_summaries(employee: Employee, today: date, include_unassigned: bool = False) -> list[EnrolmentSummary]:
+    """The employee's courses with progress and due state, most urgent first, in one query."""
     rows = [
         EnrolmentSummary(e, c, total, finished, code, due_state(e.due_date, e.completed_at is not None, today))
-        for e, c, total, finished, code in db.session.execute(stmt)
+        for e, c, total, finished, code in db.session.execute(_summaries_statement(include_unassigned),
+                                                              {"employee_id": employee.id})
     ]
     order = {"overdue": 0, "due_soon": 1, "due": 2, "no_due_date": 3, "completed": 4}
     return sorted(rows, key=lambda r: (order[r.state], r.enrolment.due_date or date.max, r.course.title))

@@ -43,9 +43,8 @@ class Site(TimestampMixin, Base):
     working_weekdays: Mapped[list] = mapped_column(JSON, default=lambda: [1, 2, 3, 4, 5])
 
     departments: Mapped[list[Department]] = relationship(back_populates="site")
-    holidays: Mapped[list[SiteHoliday]] = relationship(
-        cascade="all, delete-orphan", order_by="SiteHoliday.day", lazy="selectin"
-    )
+    # Loaded when a calendar is built, not with every site (each page shows the user's site).
+    holidays: Mapped[list[SiteHoliday]] = relationship(cascade="all, delete-orphan", order_by="SiteHoliday.day")
 
     def __repr__(self) -> str:
         return f"<Site {self.code}>"

@@ -80,6 +80,13 @@ def department_page(page: int, q: str = "", per_page: int = PER_PAGE):
     return Page(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all(), page, pages, total)
 
 
+def manager_name(employee: Employee) -> str | None:
+    """The full name of the employee's manager, without loading the manager's record and roles."""
+    if employee.manager_id is None:
+        return None
+    return db.session.execute(select(Employee.full_name).where(Employee.id == employee.manager_id)).scalar_one_or_none()
+
+
 def direct_report_count(manager: Employee) -> int:
     """How many active people report to `manager`."""
     return db.session.execute(

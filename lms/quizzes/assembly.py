@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import random
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
 from lms.core.errors import NotFound
@@ -18,8 +19,12 @@ DEFAULTS = {"pass_mark": 70, "attempts": 3, "time_limit_minutes": None, "review"
 def quiz_for(course: Course) -> Quiz | None:
     """The course's quiz row, active or not."""
     # The caller holds the course: quiz.course resolves without loading it (and its modules) again.
-    return db.session.execute(select(Quiz).where(Quiz.course_id == course.id)
-                              .options(lazyload(Quiz.course))).scalar_one_or_none()
+    return db.session.execute(_quiz_statement(), {"course_id": course.id}).scalar_one_or_none()
+
+
+@cache
+def _quiz_statement():
+    return select(Quiz).where(Quiz.course_id == bindparam("course_id")).options(lazyload(Quiz.course))
 
 
 def get_quiz(course: Course) -> Quiz:

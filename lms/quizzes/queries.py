@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import lazyload
 
 from lms.extensions import db
@@ -52,10 +53,16 @@ def standing(employee: Employee, quiz: Quiz) -> Standing:
 
 def has_passed(employee_id: int, course_id: int) -> bool:
     """Whether the employee passed the course's quiz in any attempt."""
-    return bool(db.session.execute(select(exists().where(
-        QuizAttempt.employee_id == employee_id, QuizAttempt.passed.is_(True),
-        QuizAttempt.quiz_id.in_(select(Quiz.id).where(Quiz.course_id == course_id)),
-    ))).scalar())
+    return bool(db.session.execute(_has_passed_statement(), {"employee_id": employee_id, "course_id": course_id}).scalar())
+
+
+@cache
+def _has_passed_statement():
+    # Built once: the course page asks this on every view.
+    return select(exists().where(
+        QuizAttempt.employee_id == bindparam("employee_id"), QuizAttempt.passed.is_(True),
+        QuizAttempt.quiz_id.in_(select(Quiz.id).where(Quiz.course_id == bindparam("course_id"))),
+    ))
 
 
 def bank_sizes() -> list[tuple[Course, int, int]]:

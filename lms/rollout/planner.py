@@ -78,7 +78,7 @@ class Options:
     # (booking more sites helps when trainers are short, hurts when people set the pace)
     alt_skeleton_margin: int = 3
     # repair an attempt that leaves at most this many sessions' worth of people out
-    repair_sessions: int = 4
+    repair_sessions: int = 6
 
 
 @dataclass

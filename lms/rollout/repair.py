@@ -5,9 +5,10 @@ sessions spend two trainers' days on what one could hold. This pass (1) merges a
 small sessions into its others' spare seats, freeing their rooms and trainers; (2) seats
 people left out in spare seats; (3) moves the site's sessions a day earlier where room,
 people and trainers allow, so that lone free room days gather into one long enough for a
-session; (4) opens sessions for the rest where a room is free and trainers are free or can
-be freed (their sessions handed to others, who may in turn hand theirs on: a short chain),
-moving people from the site's larger sessions to reach the minimum size. Every move keeps
+session (only when (4) alone leaves people out); (4) opens sessions for the rest where a
+room is free and trainers are free or can be freed (their sessions handed to others, who may
+in turn hand theirs on: a short chain), moving people from the site's larger sessions to
+reach the minimum size. Every move keeps
 the validity rules (room and trainer clashes, weekly caps, max_away, leave) and no
 department takes more than half of a session it joins.
 """
@@ -102,6 +103,7 @@ def repair(m: Model, draft: Draft, target: int) -> Draft:
     handover = _Handover(m, ledger, sessions)
     for site, people in left.items():
         _fill_spare(m, ledger, sessions, site, people)
+        _open_all(m, ledger, handover, sessions, site, people, last_start)
         if people:
             # lone free room days, gathered, may hold one more session
             _compact(m, ledger, handover, sessions, site)

@@ -179,11 +179,41 @@ def seed_sweep(sizes: list[int], seeds: range, exact: bool = True) -> list[dict]
                    "greedy": greedy.stats["finish_index"], "greedy_unassigned": len(greedy.unassigned),
                    "valid": valid, "beats": key(fast) < key(greedy), "exact": None}
             within = not fast.unassigned and bound.value and row["fast"] <= 1.03 * bound.value
+            if not within:
+                row["terms"] = sharper_terms(problem, row["fast"])
             if exact and not within and n <= EXACT_MAX_EMPLOYEES and row["fast"] > (row["sharper"] or 0):
                 row["exact"] = exact_check(problem, row["fast"])
             out.append(row)
             print(out[-1], flush=True)
     return out
+
+
+def sharper_terms(problem, fast_finish: int | None) -> dict:
+    """Where the sharper bound's terms reach, and trainers' whole sessions a day before the fast finish."""
+    from lms.rollout.model import compile_problem
+    from lms.rollout.sharp import site_min_sessions, site_slot_finish, trainer_sessions, trainer_slot_finish
+
+    m = compile_problem(problem)
+    rooms = max((f for s in range(len(m.sites)) if (f := site_slot_finish(m, s)) is not None), default=None)
+    out = {"rooms": rooms, "trainers": trainer_slot_finish(m) if m.n_trainers else None}
+    if fast_finish and fast_finish > 1:
+        day = fast_finish - 1
+        need = [site_min_sessions(m, s, day) for s in range(len(m.sites))]
+        if None not in need:
+            out["day"] = day
+            out["supply"] = sum(trainer_sessions(m, i)[day] for i in range(len(m.trainer_ids)))
+            out["need"] = m.n_trainers * sum(need)
+    return out
+
+
+def terms_note(r: dict) -> str:
+    """One line on a miss: where the sharper bound's terms reach, and the trainers' slack."""
+    t = r.get("terms") or {}
+    parts = [f"rooms' whole sessions: day {t.get('rooms')}", f"trainers' whole sessions (in those rooms): day {t.get('trainers')}"]
+    if "supply" in t:
+        parts.append(f"by day {t['day']} the trainers can deliver {t['supply']} sessions against "
+                     f"{t['need']} needed")
+    return "; ".join(parts)
 
 
 def sweep_report(rows: list[dict], seeds: range) -> str:
@@ -226,6 +256,9 @@ def sweep_report(rows: list[dict], seeds: range) -> str:
         lines.append("Beyond 3% and above the sharper bound (the planner may be short of the "
                      "optimum; the exact model runs up to 5,000 employees): "
                      + "; ".join(name(r) for r in above) + ".")
+    if misses:
+        lines += ["", "Each miss, by the sharper bound's terms:", ""]
+        lines += [f"- {r['n']:,} seed {r['seed']}: {terms_note(r)}." for r in misses]
     return "\n".join(lines)
 
 

@@ -3,14 +3,14 @@
 A day-by-day attempt can leave a site a session short while elsewhere two half-empty
 sessions spend two trainers' days on what one could hold. This pass (1) merges a site's
 small sessions into its others' spare seats, freeing their rooms and trainers; (2) seats
-people left out in spare seats; (3) moves the site's sessions a day earlier where room,
-people and trainers allow, so that lone free room days gather into one long enough for a
-session (only when (4) alone leaves people out); (4) opens sessions for the rest where a
-room is free and trainers are free or can be freed (their sessions handed to others, who may
-in turn hand theirs on: a short chain), moving people from the site's larger sessions to
-reach the minimum size. Every move keeps
-the validity rules (room and trainer clashes, weekly caps, max_away, leave) and no
-department takes more than half of a session it joins.
+people left out in spare seats; (3) opens sessions for the rest where a room is free and
+trainers are free or can be freed (their sessions handed to others, who may in turn hand
+theirs on: a short chain), moving people from the site's larger sessions to reach the
+minimum size; (4) for whom that leaves out, moves the site's sessions a day earlier where
+room, people and trainers allow, so that lone free room days gather into one long enough
+for a session, and opens sessions again. Every move keeps the validity rules (room and
+trainer clashes, weekly caps, max_away, leave) and no department takes more than half of a
+session it joins.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 Run: `.venv/bin/python -m bench.bench_scale_w4_writes` (sizes and databases: see bench.bench_scale).
 Four processes share the work, each with its own app and connection, started together. A module completion
-is one transaction: load the learner, enrolment and module, `complete_module` (progress row, the course's
-completion check, the counters' triggers), commit. A quiz submission is one transaction: load an attempt started
-and answered beforehand (not timed), `submit_attempt` (grading, response choices, counters, completion when it
-passes), commit. Baseline: the same number of transactions writing the same rows with plain SQL through the
+is one transaction as the view runs it: the session's user (as Flask-Login loads it), the course, enrolment and
+module by slug and stem, `complete_module` (progress row, the course's completion check, the counters' triggers),
+commit. A quiz submission is one transaction: the session's user, the attempt started and answered beforehand (not
+timed), `submit_attempt` (grading, response choices, counters, completion when it passes), commit. Baseline: the same number of transactions writing the same rows with plain SQL through the
 driver (an upsert of the progress row and an update of the enrolment), same processes, same run.
 Targets at 100,000 employees: at least 500 a second on SQLite (WAL) and 1,000 on PostgreSQL.
 """
@@ -14,9 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import random
 import time
-from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import String, bindparam, select, text
 
 from bench.bench_scale import LABELS, databases, load_note, organizations, section, verdict
 from bench.record import record
@@ -27,13 +26,17 @@ COMPLETIONS, SUBMISSIONS = 4000, 1600
 TARGET = {"sqlite": 500, "postgresql": 1000}
 
 
-def _completion_items(count: int) -> list[tuple[int, int, int]]:
-    """(employee, enrolment, module) for modules generated learners have not completed, in live online courses."""
+def _completion_items(count: int) -> list[tuple]:
+    """(employee, enrolment, module, session user id, course slug, module stem) for modules generated learners have
+    not completed, in live online courses."""
     from lms.extensions import db
     from lms.learning.models import Course, CourseModule, Enrolment, ModuleProgress
+    from lms.org.models import Employee
 
     rows = db.session.execute(
-        select(Enrolment.employee_id, Enrolment.id, CourseModule.id)
+        select(Enrolment.employee_id, Enrolment.id, CourseModule.id,
+               Employee.id.cast(String) + ":" + Employee.session_token, Course.slug, CourseModule.stem)
+        .join(Employee, Enrolment.employee_id == Employee.id)
         .join(Course, Enrolment.course_id == Course.id).join(CourseModule, CourseModule.course_id == Course.id)
         .outerjoin(ModuleProgress, (ModuleProgress.employee_id == Enrolment.employee_id)
                    & (ModuleProgress.module_id == CourseModule.id))
@@ -46,7 +49,7 @@ def _completion_items(count: int) -> list[tuple[int, int, int]]:
     return rows[:count]
 
 
-def _submission_items(count: int) -> list[tuple[int, int]]:
+def _submission_items(count: int) -> list[tuple[int, int, str]]:
     """Attempts started and answered now (untimed), by learners with no attempt at those quizzes yet."""
     from lms.extensions import db
     from lms.learning.models import Course, Enrolment
@@ -72,29 +75,32 @@ def _submission_items(count: int) -> list[tuple[int, int]]:
                    for slot in attempt.slots if slot.question.has_marks}
         save_answers(attempt, answers)
         db.session.commit()
-        ids.append((employee_id, attempt.id))
+        employee = db.session.get(Employee, employee_id)
+        ids.append((employee_id, attempt.id, f"{employee.id}:{employee.session_token}"))
     return ids
 
 
 def _complete(items) -> None:
+    from lms.auth.services import load_session_user
     from lms.extensions import db
-    from lms.learning.models import CourseModule, Enrolment
-    from lms.learning.progress import complete_module
-    from lms.org.models import Employee
+    from lms.learning.progress import complete_module, find_enrolment, get_course, require_module
 
-    for employee_id, enrolment_id, module_id in items:
-        complete_module(db.session.get(Employee, employee_id), db.session.get(Enrolment, enrolment_id),
-                        db.session.get(CourseModule, module_id))
+    for *_, user_id, slug, stem in items:
+        # As the complete view: the session's user, then the course, enrolment and module it names.
+        employee = load_session_user(user_id)
+        course = get_course(slug)
+        complete_module(employee, find_enrolment(employee, course), require_module(course, stem, employee))
         db.session.commit()
 
 
 def _submit(items) -> None:
+    from lms.auth.services import load_session_user
     from lms.extensions import db
     from lms.quizzes.attempts import get_attempt, submit_attempt
 
-    for employee_id, attempt_id in items:
-        # As the submit view: the learner is already loaded (the session's user), the attempt is theirs.
-        submit_attempt(get_attempt(attempt_id, SimpleNamespace(id=employee_id)))
+    for _, attempt_id, user_id in items:
+        # As the submit view: the session's user, then their attempt.
+        submit_attempt(get_attempt(attempt_id, load_session_user(user_id)))
         db.session.commit()
 
 
@@ -108,7 +114,7 @@ def _plain(items) -> None:
         bindparam("now", type_=UTCDateTime()))
     touch = text("UPDATE enrolment SET last_module_id = :m WHERE id = :n")
     with db.engine.connect() as connection:
-        for employee_id, enrolment_id, module_id in items:
+        for employee_id, enrolment_id, module_id, *_ in items:
             connection.execute(upsert, {"e": employee_id, "m": module_id, "now": utcnow()})
             connection.execute(touch, {"m": module_id, "n": enrolment_id})
             connection.commit()

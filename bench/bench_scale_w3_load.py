@@ -195,6 +195,11 @@ the first {WARM_SECONDS} s and the logins left out. Baseline: a bare Flask "hell
 and the same {USERS} users in the same run. {load_note()}.
 
 {chr(10).join(lines)}
+
+With {USERS} users and no think time, each user waits for its answer before asking again, so the mean response time
+is {USERS} / throughput (Little's law): a p95 of {TARGET_P95_MS} ms needs well over {USERS * 1000 // TARGET_P95_MS} pages a second,
+which leaves the server and the load generator together about {2 * 1000 * TARGET_P95_MS // (USERS * 1000)} ms of CPU per page on
+this machine's 2 cores.
 """)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
+from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -156,5 +157,6 @@ def all_learner_modules_completed(enrolment: Enrolment) -> str | None:
     total = len(enrolment.course.learner_modules)
     done = completed_module_count(enrolment)
     if done < total:
-        return f"Complete the remaining {total - done} of {total} modules."
+        return ngettext("Complete the remaining %(left)d of %(num)d module.", "Complete the remaining %(left)d of %(num)d modules.",
+                        total, left=total - done)
     return None

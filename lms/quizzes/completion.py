@@ -1,6 +1,8 @@
 """The pass-the-quiz completion requirement of courses whose completion needs the quiz."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from lms.learning.completion import completion_requirement
 from lms.learning.models import Enrolment
 from lms.quizzes.assembly import quiz_for
@@ -15,4 +17,4 @@ def quiz_passed_if_required(enrolment: Enrolment) -> str | None:
         return None
     quiz = quiz_for(course)
     mark = quiz.pass_mark if quiz is not None else (course.quiz_settings or {}).get("pass_mark", 70)
-    return f"Pass the quiz ({mark:g}% needed)."
+    return gettext("Pass the quiz (%(mark)s%% needed).", mark=f"{mark:g}")

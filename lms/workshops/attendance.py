@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -92,4 +93,4 @@ def attended_both_days(enrolment: Enrolment) -> str | None:
         select(Booking.id).where(Booking.employee_id == enrolment.employee_id, Booking.course_id == enrolment.course_id,
                                  Booking.day1_present.is_(True), Booking.day2_present.is_(True)).limit(1)
     ).first()
-    return None if attended else "Attend both days of a workshop session."
+    return None if attended else gettext("Attend both days of a workshop session.")

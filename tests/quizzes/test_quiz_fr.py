@@ -44,3 +44,10 @@ def test_every_quiz_page_speaks_french(client, db, french_learner):
     assert "Réessayer (2 tentatives restantes)" in review
     db.session.expire_all()
     assert db.session.execute(select(QuizAttempt.state).where(QuizAttempt.id == attempt_id)).scalar_one() == "graded"
+
+
+def test_what_is_left_to_do_on_the_course_page_is_in_french(client, db, french_learner):
+    page = client.get(f"/courses/{LAST}").get_data(as_text=True)
+    assert re.search(r"Terminez les \d+ modules restants sur \d+\.", page)
+    assert "Réussissez le quiz (70 % requis)." in page
+    assert "Complete the remaining" not in page and "Pass the quiz" not in page

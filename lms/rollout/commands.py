@@ -60,8 +60,8 @@ def solve(problem_file: str, output: str, time_limit: float) -> None:
     else:
         click.echo(f"lower bound: {bound.value} ({bound.binding.describe()})")
         if result.sharper is not None and result.sharper > bound.value:
-            click.echo(f"sharper bound: {result.sharper} (whole sessions per room and the "
-                       "trainer-days they take: no plan finishes earlier)")
+            click.echo(f"sharper bound: {result.sharper} (whole sessions per room and per "
+                       "trainer: no plan finishes earlier)")
         if the_plan.unassigned:
             click.echo("ratio: n/a (not everyone is assigned)")
         else:
@@ -120,7 +120,7 @@ def bound(problem_file: str) -> None:
     sharper = sharper_bound(compile_problem(problem), lb.value)
     if sharper is not None and lb.value is not None and sharper > lb.value:
         click.echo(f"sharper bound, beside the format's: {sharper} (whole sessions per room and "
-                   "the trainer-days they take)")
+                   "per trainer)")
 
 
 @plan.command("generate")

@@ -19,7 +19,8 @@ with whole sessions from day 1, book their rooms and trainers up front, least ti
 first (a day-by-day pass can find the trainers gone on one of the days such a site cannot
 skip). An attempt that leaves a few sessions' worth of people out is repaired
 (`lms.rollout.repair`): small sessions merged, spare seats filled, sessions opened with idle
-or handed-over trainers.
+trainers or ones freed by a short chain of hand-overs, sessions moved a day earlier so lone
+free room days join up.
 
 The search tries F from the sharper lower bound (`lms.rollout.sharp`: no plan finishes
 earlier) upwards, bisects down to the lowest F that works, then retries just below it with
@@ -732,8 +733,8 @@ class Result:
     attempts: list[tuple[int, int]]  # (target, unassigned)
     seconds: float
     model: Model
-    # the format's bound raised by whole sessions per room (lms.rollout.sharp): no plan finishes
-    # earlier, so the search starts there
+    # the format's bound raised by whole sessions per room and per trainer (lms.rollout.sharp):
+    # no plan finishes earlier, so the search starts there
     sharper: int | None = None
 
 

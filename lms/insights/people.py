@@ -55,38 +55,74 @@ def courses_in_scope(scope: Scope) -> list[CourseRef]:
     return sorted((CourseRef(*row) for row in rows), key=lambda c: (KIND_ORDER.get(c.kind, 9), c.title))
 
 
-def _state_column(course: CourseRef, today: date):
-    """The person's state in one course, as a correlated subquery on the (employee, course) unique index."""
+def _booked(course: CourseRef, person):
+    """Whether `person` (an employee id column) holds or held a seat in a session of the workshop."""
+    return exists().where(Booking.employee_id == person, Booking.course_id == course.id,
+                          or_(Booking.status == "booked", Booking.day1_present.is_(True)))
+
+
+def _enrolment_state(course: CourseRef, today: date):
+    """The state an enrolment row in `course` gives its person (completed, overdue, started, assigned)."""
     started = or_(Enrolment.started_at.is_not(None), Enrolment.completed_at.is_not(None))
     if course.kind == "workshop":
-        booked = exists().where(Booking.employee_id == Employee.id, Booking.course_id == course.id,
-                                or_(Booking.status == "booked", Booking.day1_present.is_(True)))
-        started = or_(started, booked)
-    state = case((Enrolment.completed_at.is_not(None), "completed"),
-                 (and_(Enrolment.unassigned_at.is_(None), Enrolment.due_date < today), "overdue"),
-                 (started, "started"), else_="assigned")
-    enrolment = (select(state).where(Enrolment.employee_id == Employee.id, Enrolment.course_id == course.id)
-                 .correlate(Employee))
-    if course.kind != "workshop":
-        return enrolment.where(or_(Enrolment.unassigned_at.is_(None), Enrolment.completed_at.is_not(None))).scalar_subquery()
+        started = or_(started, _booked(course, Enrolment.employee_id))
+    return case((Enrolment.completed_at.is_not(None), "completed"),
+                (and_(Enrolment.unassigned_at.is_(None), Enrolment.due_date < today), "overdue"),
+                (started, "started"), else_="assigned")
+
+
+def _counted(course: CourseRef):
+    """Which enrolment rows give a state: an unassigned online course only once completed; the workshop always."""
+    if course.kind == "workshop":
+        return Enrolment.course_id == course.id
+    return and_(Enrolment.course_id == course.id, or_(Enrolment.unassigned_at.is_(None), Enrolment.completed_at.is_not(None)))
+
+
+def _with_workshop_default(course: CourseRef, state):
     # Everyone is assigned to the workshop, enrolled or not; a seat without an enrolment still counts as started.
-    return func.coalesce(enrolment.scalar_subquery(), case((booked, "started"), else_="assigned"))
+    if course.kind != "workshop":
+        return state
+    return func.coalesce(state, case((_booked(course, Employee.id), "started"), else_="assigned"))
 
 
-def _statement(scope: Scope, today: date, courses: list[CourseRef], ids=None, conditions: list | None = None):
+def _state_column(course: CourseRef, today: date):
+    """The person's state in one course, as a correlated subquery on the (employee, course) unique index."""
+    enrolment = (select(_enrolment_state(course, today)).where(Enrolment.employee_id == Employee.id, _counted(course))
+                 .correlate(Employee))
+    return _with_workshop_default(course, enrolment.scalar_subquery())
+
+
+def _grouped_states(courses: list[CourseRef], today: date, conditions: list):
+    """Everyone's state in every course in one pass over their enrolments (for exports of a whole scope)."""
+    return (
+        select(Enrolment.employee_id,
+               *(func.max(case((_counted(c), _enrolment_state(c, today)))).label(f"course_{c.id}") for c in courses))
+        .where(Enrolment.course_id.in_([c.id for c in courses]),
+               Enrolment.employee_id.in_(select(Employee.id).where(*conditions)))
+        .group_by(Enrolment.employee_id).subquery("states")
+    )
+
+
+def _statement(scope: Scope, today: date, courses: list[CourseRef], ids=None, conditions: list | None = None,
+               grouped: bool = False):
+    """People and their states: per person by correlated subqueries (a page), or `grouped` in one pass (a scope)."""
     if conditions is None:
         conditions = people_conditions(scope)
     if ids is not None:
         conditions = [*conditions, Employee.id.in_(ids)]
     manager = aliased(Employee, name="line_manager")
-    return (
-        select(Employee.id, Employee.employee_no, Employee.full_name, Employee.job_title, Department.name,
-               Department.kind, Site.name, manager.full_name,
-               *(_state_column(course, today).label(f"course_{course.id}") for course in courses))
-        .select_from(Employee).join(Department, Employee.department_id == Department.id)
-        .join(Site, Department.site_id == Site.id).outerjoin(manager, Employee.manager_id == manager.id)
-        .where(*conditions).order_by(Employee.full_name, Employee.id)
-    )
+    stmt = (select(Employee.id, Employee.employee_no, Employee.full_name, Employee.job_title, Department.name,
+                   Department.kind, Site.name, manager.full_name)
+            .select_from(Employee).join(Department, Employee.department_id == Department.id)
+            .join(Site, Department.site_id == Site.id).outerjoin(manager, Employee.manager_id == manager.id)
+            .where(*conditions).order_by(Employee.full_name, Employee.id))
+    if not grouped:
+        return stmt.add_columns(*(_state_column(c, today).label(f"course_{c.id}") for c in courses))
+    if not courses:
+        return stmt
+    states = _grouped_states(courses, today, conditions)
+    return (stmt.outerjoin(states, states.c.employee_id == Employee.id)
+            .add_columns(*(_with_workshop_default(c, states.c[f"course_{c.id}"]).label(f"course_{c.id}") for c in courses)))
 
 
 def _collect(result, courses: list[CourseRef]) -> Iterator[PersonRow]:
@@ -145,7 +181,7 @@ def stream_people(scope: Scope, today: date, courses: list[CourseRef], engine=No
     With an engine, the rows come through a connection of their own, so that a response body can
     stream them after the request (and its session) has ended.
     """
-    statement = _statement(scope, today, courses)
+    statement = _statement(scope, today, courses, grouped=True)
     if engine is None:
         yield from _collect(db.session.execute(statement.execution_options(yield_per=STREAM_BATCH)), courses)
         return

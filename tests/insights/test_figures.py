@@ -115,6 +115,10 @@ def test_person_states_everywhere(small_org):
         "Boss": {l1: "completed", w: "assigned"},
     }
     assert list(states) == sorted(states)  # streamed in name order
+    # The export's single pass over the enrolments agrees with the page's per-person subqueries, in any scope.
+    for scope in (Scope(), Scope(line_of=small_org.people["m1"].id), Scope(department_id=small_org.departments["FL1"].id)):
+        streamed = [(r.name, r.states) for r in queries.stream_people(scope, TODAY, courses)]
+        assert streamed == [(r.name, r.states) for r in queries.people_page(scope, TODAY, courses, per_page=100).items]
     assert queries.person_row(Scope(line_of=small_org.people["m1"].id), TODAY, small_org.people["p1"].id, courses) is None
     assert queries.person_row(Scope(), TODAY, small_org.people["a2"].id, courses).states == {c1: "overdue", w: "started"}
 

@@ -5,8 +5,9 @@ Four processes share the work, each with its own app and connection, started tog
 is one transaction as the view runs it: the session's user (as Flask-Login loads it), the course, enrolment and
 module by slug and stem, `complete_module` (progress row, the course's completion check, the counters' triggers),
 commit. A quiz submission is one transaction: the session's user, the attempt started and answered beforehand (not
-timed), `submit_attempt` (grading, response choices, counters, completion when it passes), commit. Baseline: the same number of transactions writing the same rows with plain SQL through the
-driver (an upsert of the progress row and an update of the enrolment), same processes, same run.
+timed), `submit_attempt` (grading, response choices, counters, completion when it passes), commit. Baseline: the
+same number of transactions writing the same rows with plain SQL through the driver (an upsert of the progress row
+and an update of the enrolment), same processes, same run.
 Targets at 100,000 employees: at least 500 a second on SQLite (WAL) and 1,000 on PostgreSQL.
 """
 from __future__ import annotations
@@ -70,13 +71,14 @@ def _submission_items(count: int) -> list[tuple[int, int, str]]:
     for employee_id, course_id in candidates:
         course = db.session.get(Course, course_id)
         quiz = quizzes.setdefault(course_id, get_quiz(course))
-        attempt = start_attempt(db.session.get(Employee, employee_id), quiz)
+        employee = db.session.get(Employee, employee_id)
+        user_id = f"{employee.id}:{employee.session_token}"  # as Flask-Login's session holds it
+        attempt = start_attempt(employee, quiz)
         answers = {slot.position: simulated_answer(slot.question.data, slot.layout, rng, 0.7)
                    for slot in attempt.slots if slot.question.has_marks}
         save_answers(attempt, answers)
         db.session.commit()
-        employee = db.session.get(Employee, employee_id)
-        ids.append((employee_id, attempt.id, f"{employee.id}:{employee.session_token}"))
+        ids.append((employee_id, attempt.id, user_id))
     return ids
 
 

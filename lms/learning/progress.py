@@ -157,6 +157,6 @@ def all_learner_modules_completed(enrolment: Enrolment) -> str | None:
     total = len(enrolment.course.learner_modules)
     done = completed_module_count(enrolment)
     if done < total:
-        return ngettext("Complete the remaining %(left)d of %(num)d module.", "Complete the remaining %(left)d of %(num)d modules.",
-                        total, left=total - done)
+        return ngettext("Complete the remaining %(left)d of %(num)d module.",
+                        "Complete the remaining %(left)d of %(num)d modules.", total, left=total - done)
     return None

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date
+from functools import cache
 
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import lazyload

@@ -23,8 +23,7 @@ from lms.learning.models import Course
 from lms.org import services as org_services
 from lms.org.forms import ConfirmForm
 from lms.org.models import Department, Employee, Site
-from lms.org import queries as org_queries
-from lms.org.queries import is_in_reporting_line, reports_subquery
+from lms.org.queries import is_in_reporting_line, manager_name, reports_subquery
 
 bp = Blueprint("learning", __name__)
 
@@ -50,7 +49,7 @@ def my_learning():
     summaries = queries.enrolment_summaries(current_user, _today())
     toolkit = toolkits.toolkit_for(current_user.department)
     return render_template("learning/my_learning.html", me=current_user, summaries=summaries, toolkit=toolkit,
-                           manager_name=org_queries.manager_name(current_user))
+                           manager_name=manager_name(current_user))
 
 
 def _course_access(slug: str):

@@ -56,6 +56,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # Argon2id cost; tests lower it so that hashing does not dominate the suite.
         "LMS_ARGON2_TIME_COST": int(os.environ.get("LMS_ARGON2_TIME_COST", "3")),
         "LMS_ARGON2_MEMORY_KIB": int(os.environ.get("LMS_ARGON2_MEMORY_KIB", "65536")),
+        # How long a worker keeps a course it has loaded; a sync from the command line reaches it within this time.
+        "LMS_COURSE_CACHE_SECONDS": float(os.environ.get("LMS_COURSE_CACHE_SECONDS", "30")),
         "LMS_CERTIFICATION_MONTHS": int(os.environ.get("LMS_CERTIFICATION_MONTHS", "24")),
         "LMS_LEAD_TRAINER_AFTER_SESSIONS": int(os.environ.get("LMS_LEAD_TRAINER_AFTER_SESSIONS", "3")),
         "LMS_BOOKING_CUTOFF_HOURS": int(os.environ.get("LMS_BOOKING_CUTOFF_HOURS", "24")),

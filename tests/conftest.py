@@ -16,6 +16,7 @@ from lms import create_app
 from lms.core.roles import Role
 from lms.extensions import db as _db
 from lms.extensions import limiter
+from lms.learning.course_cache import forget_courses
 
 from tests.helpers import TEST_PASSWORD
 
@@ -108,6 +109,7 @@ def db(app):
         _db.session.rollback()
         _db.session.remove()
         _clear_tables(_db.engine)
+        forget_courses()  # the tables were emptied without the ORM, which would have told the cache
     limiter.reset()
 
 

@@ -17,22 +17,17 @@ from lms.core.signals import course_completed
 from lms.extensions import db
 from lms.learning.certificates import issue_certificate
 from lms.learning.completion import completion_requirement, outstanding
+from lms.learning.course_cache import cached_course
 from lms.learning.models import Course, CourseModule, Enrolment, ModuleProgress
 from lms.org.models import Employee
 
 
 def get_course(slug: str) -> Course:
     """The live course with this slug, or NotFound."""
-    course = db.session.execute(_course_statement(), {"slug": slug}).scalar_one_or_none()
+    course = cached_course(slug)
     if course is None:
         raise NotFound(N_("No such course."))
     return course
-
-
-@cache
-def _course_statement():
-    # The hot statements of the learner pages are built once (building them cost more than running them).
-    return select(Course).where(Course.slug == bindparam("slug"), Course.archived.is_(False))
 
 
 def find_enrolment(employee: Employee, course: Course) -> Enrolment | None:

@@ -80,6 +80,27 @@ class Options:
     alt_skeleton_margin: int = 3
     # repair an attempt that leaves at most this many sessions' worth of people out
     repair_sessions: int = 6
+    # after each attempt that leaves people out, one more with tuning drawn at random
+    # (SAMPLED), while at most this share of the time limit is spent (0: none)
+    sample_share: float = 0.8
+
+
+# the tunings drawn from for the extra attempts: no single tuning suits every problem (an even
+# pace across sites, or the up-front booking, helps on some and costs a session on others)
+SAMPLED: dict[str, tuple] = {
+    "room_margin": (0, 1, 2, 3),
+    "partial_slack": (1, 2, 3),
+    "critical_margin": (0, 1, 2),
+    "skeleton_margin": (-1, 0, 0, 3),
+    "mix": (True, False),
+    "pace": (False, False, True),
+    "partial_fill": (0.3, 0.5, 0.8),
+}
+
+
+def sampled_options(options: Options, rng: random.Random) -> Options:
+    """``options`` with the tunings of SAMPLED drawn at random."""
+    return replace(options, **{name: rng.choice(values) for name, values in SAMPLED.items()})
 
 
 @dataclass
@@ -762,6 +783,14 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
         """Whether another attempt as slow as the slowest so far would overrun the limit."""
         return time_limit is not None and time.perf_counter() - began + slowest > time_limit
 
+    sampler = Attempt(model, order, options)
+
+    def sampling() -> bool:
+        """Whether to add attempts with tunings drawn at random (not for coverage alone)."""
+        if coverage_only or options.sample_share <= 0 or time_limit is None:
+            return False
+        return time.perf_counter() - began + slowest <= options.sample_share * time_limit
+
     seats_per_day = [max(1, sum(model.room_seats[r] for r in rooms)) for rooms in model.site_rooms]
     from lms.rollout.repair import repair  # it builds on this module's drafts
 
@@ -785,7 +814,21 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
                 best = draft
             if fewest is None or draft.key() < fewest.key():
                 fewest = draft
-            if not draft.unassigned or out_of_time():
+            if draft.unassigned and sampling() and not out_of_time():
+                # the same target once more with tunings drawn at random
+                rng = random.Random(target * 1000 + round_no + 500_000)
+                sampler.opt = sampled_options(options, rng)
+                attempt_began = time.perf_counter()
+                extra = sampler.run(target, bonus, rng)
+                if extra.unassigned and len(extra.unassigned) <= repair_limit:
+                    extra = repair(model, extra, target)
+                slowest = max(slowest, time.perf_counter() - attempt_began)
+                attempts.append((target, len(extra.unassigned)))
+                if extra.key() < best.key():
+                    best = extra
+                if extra.key() < fewest.key():
+                    fewest = extra
+            if not fewest.unassigned or out_of_time():
                 break
             short = Counter(model.dept_site[model.emp_dept[e]] for e in draft.unassigned)
             for s, left in short.items():

@@ -80,9 +80,12 @@ class Options:
     alt_skeleton_margin: int = 3
     # repair an attempt that leaves at most this many sessions' worth of people out
     repair_sessions: int = 6
-    # after each attempt that leaves people out, one more with tuning drawn at random
+    # offer each trainer only on the start days of one of its busiest schedules up to the target
+    # (`trainer_pattern`): a trainer taken on whenever free can end up a session short
+    patterns: bool = False
+    # after each attempt that leaves people out, one more with tunings drawn at random
     # (SAMPLED), while at most this share of the time limit is spent (0: none)
-    sample_share: float = 0.8
+    sample_share: float = 1.0
 
 
 # the tunings drawn from for the extra attempts: no single tuning suits every problem (an even
@@ -98,9 +101,11 @@ SAMPLED: dict[str, tuple] = {
 }
 
 
-def sampled_options(options: Options, rng: random.Random) -> Options:
-    """``options`` with the tunings of SAMPLED drawn at random."""
-    return replace(options, **{name: rng.choice(values) for name, values in SAMPLED.items()})
+def sampled_tunings(rng: random.Random) -> dict:
+    """Tunings of SAMPLED drawn at random, and whether to perturb priorities too (``noise``)."""
+    out = {name: rng.choice(values) for name, values in SAMPLED.items()}
+    out["noise"] = rng.random() < 0.5
+    return out
 
 
 @dataclass
@@ -192,6 +197,51 @@ def _trainer_order(model: Model) -> list[int]:
     return sorted(range(len(model.trainer_ids)), key=key)
 
 
+def trainer_pattern(model: Model, trainer: int, last_day: int,
+                    rng: random.Random | None = None) -> bytearray:
+    """Start days of one schedule with the trainer's most whole sessions ending by ``last_day``.
+
+    The dynamic programme of `lms.rollout.sharp.trainer_sessions` (leave, weekly cap), walked
+    back from its best end; ``rng`` breaks ties between equally busy schedules.
+    """
+    n, span, week = model.n_days, model.span, model.week
+    last_day = min(last_day, n)
+    cap, ok = model.trainer_cap[trainer], model.trainer_start_ok[trainer]
+    # best[t]: days used in week[t] before day t -> (sessions, parent state, started at)
+    best: list[dict[int, tuple[int, tuple[int, int] | None, int]]] = [{} for _ in range(last_day + 2)]
+    best[1][0] = (0, None, 0)
+
+    def keep(t: int, used: int, count: int, parent: tuple[int, int], start: int) -> None:
+        old = best[t].get(used)
+        if old is None or old[0] < count or (
+                old[0] == count and rng is not None and rng.random() < 0.5):
+            best[t][used] = (count, parent, start)
+
+    for t in range(1, last_day + 1):
+        for used, (count, _, _) in list(best[t].items()):
+            keep(t + 1, used if t < last_day and week[t + 1] == week[t] else 0, count, (t, used), 0)
+            end = t + span - 1
+            if not ok[t] or end > last_day:
+                continue
+            days = {w: k + (used if w == week[t] else 0) for w, k in model.start_weeks[t]}
+            if max(days.values()) > cap:
+                continue
+            after = days.get(week[end + 1], 0) if end < last_day else 0
+            keep(end + 1, after, count + 1, (t, used), t)
+    out = bytearray(n + 2)
+    if not best[last_day + 1]:
+        return out
+    state: tuple[int, int] | None = (last_day + 1, max(best[last_day + 1],
+                                                      key=lambda u: best[last_day + 1][u][0]))
+    while state is not None:
+        t, used = state
+        _, parent, start = best[t][used]
+        if start:
+            out[start] = 1
+        state = parent
+    return out
+
+
 class Attempt:
     """One day-by-day pass with a target finish index."""
 
@@ -264,6 +314,17 @@ class Attempt:
         ``bonus`` (days, per site) raises sites that fell short in an earlier attempt; ``rng``
         perturbs site priorities and the order of equally flexible trainers.
         """
+        if self.opt.patterns:
+            base = self.m
+            self.m = replace(base, trainer_start_ok=[
+                trainer_pattern(base, i, target, rng) for i in range(len(base.trainer_ids))])
+            try:
+                return self._run(target, bonus, rng)
+            finally:
+                self.m = base
+        return self._run(target, bonus, rng)
+
+    def _run(self, target: int, bonus: list[float] | None, rng: random.Random | None) -> Draft:
         m = self.m
         if rng is None:
             self.trainer_order = self.base_trainer_order
@@ -797,42 +858,66 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
     repair_limit = options.repair_sessions * model.max_size
 
     def run(target: int, rounds: int) -> Draft:
-        """Attempts at one target; sites that fall short get priority in the next round."""
+        """Attempts at one target; sites that fall short get priority in the next round.
+
+        Each attempt that leaves people out is followed by one with tunings drawn at random
+        (`SAMPLED`), or the best drawn so far at this target with one tuning changed; beyond
+        the first ``polish_rounds`` rounds only those are made (while sampling is on).
+        """
         nonlocal best, slowest
         bonus = [0.0] * len(model.sites)
         fewest: Draft | None = None
-        for round_no in range(rounds):
-            # each variant once as it is, then perturbed
-            rng = random.Random(target * 1000 + round_no) if round_no >= len(variants) else None
-            attempt_began = time.perf_counter()
-            draft = variants[round_no % len(variants)].run(target, bonus, rng)
-            if draft.unassigned and len(draft.unassigned) <= repair_limit:
-                draft = repair(model, draft, target)
-            slowest = max(slowest, time.perf_counter() - attempt_began)
+        climb: tuple[int, dict] | None = None  # fewest left out by drawn tunings, and those
+        pick = random.Random(target * 7919 + 1)
+
+        def keep(draft: Draft) -> None:
+            nonlocal best, fewest
             attempts.append((target, len(draft.unassigned)))
             if best is None or draft.key() < best.key():
                 best = draft
             if fewest is None or draft.key() < fewest.key():
                 fewest = draft
-            if draft.unassigned and sampling() and not out_of_time():
-                # the same target once more with tunings drawn at random
-                rng = random.Random(target * 1000 + round_no + 500_000)
-                sampler.opt = sampled_options(options, rng)
+
+        for round_no in range(rounds):
+            if round_no < options.polish_rounds or not sampling():
+                # each variant once as it is, then perturbed
+                rng = random.Random(target * 1000 + round_no) if round_no >= len(variants) else None
                 attempt_began = time.perf_counter()
-                extra = sampler.run(target, bonus, rng)
-                if extra.unassigned and len(extra.unassigned) <= repair_limit:
-                    extra = repair(model, extra, target)
+                draft = variants[round_no % len(variants)].run(target, bonus, rng)
+                if draft.unassigned and len(draft.unassigned) <= repair_limit:
+                    draft = repair(model, draft, target)
                 slowest = max(slowest, time.perf_counter() - attempt_began)
-                attempts.append((target, len(extra.unassigned)))
-                if extra.key() < best.key():
-                    best = extra
-                if extra.key() < fewest.key():
-                    fewest = extra
-            if not fewest.unassigned or out_of_time():
+                keep(draft)
+                if not draft.unassigned or out_of_time():
+                    break
+                short = Counter(model.dept_site[model.emp_dept[e]] for e in draft.unassigned)
+                for s, left in short.items():
+                    bonus[s] += max(1.0, model.span * left / seats_per_day[s])
+            if not sampling() or out_of_time():
+                continue
+            if climb is None:
+                # first the default with no margin on rooms and no even pace: whole sessions
+                # in the largest rooms, the sites short of time first
+                tunings = {**{name: getattr(options, name) for name in SAMPLED},
+                           "room_margin": 0, "pace": False, "noise": False}
+            elif pick.random() < 0.4:
+                tunings = sampled_tunings(pick)
+            else:
+                tunings = dict(climb[1])
+                name = pick.choice(list(tunings))
+                tunings[name] = sampled_tunings(pick)[name]
+            sampler.opt = replace(options, **{k: v for k, v in tunings.items() if k != "noise"})
+            rng = random.Random(target * 1000 + round_no + 500_000) if tunings["noise"] else None
+            attempt_began = time.perf_counter()
+            extra = sampler.run(target, None, rng)
+            if extra.unassigned and len(extra.unassigned) <= repair_limit:
+                extra = repair(model, extra, target)
+            slowest = max(slowest, time.perf_counter() - attempt_began)
+            keep(extra)
+            if climb is None or len(extra.unassigned) <= climb[0]:
+                climb = (len(extra.unassigned), tunings)
+            if not extra.unassigned or out_of_time():
                 break
-            short = Counter(model.dept_site[model.emp_dept[e]] for e in draft.unassigned)
-            for s, left in short.items():
-                bonus[s] += max(1.0, model.span * left / seats_per_day[s])
         assert fewest is not None
         return fewest
 

@@ -30,6 +30,7 @@ class _Ledger:
         self.trainer_days: set[tuple[int, int]] = set()
         self.trainer_week: Counter[tuple[int, int]] = Counter()
         self.away: Counter[tuple[int, int]] = Counter()
+        self._allowed: dict[tuple[int, int], list[int]] = {}
         for start, room, trainers, attendees in sessions:
             self.book(start, room, trainers, +1)
             for e in attendees:
@@ -71,19 +72,22 @@ class _Ledger:
     def free_trainers(self, site: int, start: int) -> list[int]:
         """Trainers allowed at the site, free on the days and within their weekly caps."""
         m = self.m
-        out = []
-        for i in range(len(m.trainer_ids)):
-            sites = m.trainer_sites[i]
-            if (sites is not None and site not in sites) or not m.trainer_start_ok[i][start]:
-                continue
-            if any((i, d) in self.trainer_days for d in self.days(start)):
-                continue
-            if any(self.trainer_week[i, w] + n > m.trainer_cap[i] for w, n in m.start_weeks[start]):
-                continue
-            out.append(i)
-        # the least flexible first: they are the least use to other sites
-        out.sort(key=lambda i: (len(m.sites) + 1 if m.trainer_sites[i] is None else len(m.trainer_sites[i]), i))
-        return out
+        key = (site, start)
+        allowed = self._allowed.get(key)
+        if allowed is None:
+            # the least flexible first: they are the least use to other sites
+            allowed = [i for i in range(len(m.trainer_ids))
+                       if (m.trainer_sites[i] is None or site in m.trainer_sites[i])
+                       and m.trainer_start_ok[i][start]]
+            allowed.sort(key=lambda i: (len(m.sites) + 1 if m.trainer_sites[i] is None
+                                        else len(m.trainer_sites[i]), i))
+            self._allowed[key] = allowed
+        days = range(start, start + m.span)
+        weeks = m.start_weeks[start]
+        busy, used, caps = self.trainer_days, self.trainer_week, m.trainer_cap
+        return [i for i in allowed
+                if not any((i, d) in busy for d in days)
+                and all(used[i, w] + n <= caps[i] for w, n in weeks)]
 
 
 def repair(m: Model, draft: Draft, target: int) -> Draft:

@@ -22,10 +22,19 @@ skip). An attempt that leaves a few sessions' worth of people out is repaired
 trainers or ones freed by a short chain of hand-overs, sessions moved a day earlier so lone
 free room days join up.
 
+A variant books every site's sessions up front on the trainers' busiest schedules instead
+(`trainers_first`): each trainer's most whole sessions by F (`trainer_pattern`, spread over
+the days least busy so far), shared out among the sites by a flow that meets each site's
+fewest sessions; the day-by-day pass then fills them. Where trainers bind with nothing to
+spare, a trainer taken on whenever free ends up a session or two short.
+
 The search tries F from the sharper lower bound (`lms.rollout.sharp`: no plan finishes
 earlier) upwards, bisects down to the lowest F that works, then retries just below it with
 perturbed priorities while time allows (and keeps retrying while the finish is beyond 3% of
-the bound); sites that fell short get priority in the next attempt at the same F.
+the bound); sites that fell short get priority in the next attempt at the same F. After each
+attempt that leaves people out comes one with other tunings (`FIRST_TUNINGS`, then drawn
+from `SAMPLED` or the best drawn so far with one changed: no single tuning suits every
+problem); beyond the first polish rounds only those run.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from lms.rollout.bound import LowerBound, lower_bound
 from lms.rollout.model import Model, compile_problem
 from lms.rollout.plan import Plan, Session, Unassigned
 from lms.rollout.problem import Problem
-from lms.rollout.sharp import room_slot_ends, sharper_bound, site_slot_finish
+from lms.rollout.sharp import room_slot_ends, sharper_bound, site_min_sessions, site_slot_finish
 
 DEFAULT_TIME_LIMIT = 25.0
 
@@ -80,9 +89,10 @@ class Options:
     alt_skeleton_margin: int = 3
     # repair an attempt that leaves at most this many sessions' worth of people out
     repair_sessions: int = 6
-    # offer each trainer only on the start days of one of its busiest schedules up to the target
-    # (`trainer_pattern`): a trainer taken on whenever free can end up a session short
-    patterns: bool = False
+    # book every site's fewest sessions up front on the start days of each trainer's busiest
+    # schedule (`trainer_pattern`), each to the site that needs its trainers most, instead of
+    # booking only the sites short of room time
+    trainers_first: bool = False
     # after each attempt that leaves people out, one more with tunings drawn at random
     # (SAMPLED), while at most this share of the time limit is spent (0: none)
     sample_share: float = 1.0
@@ -98,7 +108,16 @@ SAMPLED: dict[str, tuple] = {
     "mix": (True, False),
     "pace": (False, False, True),
     "partial_fill": (0.3, 0.5, 0.8),
+    "trainers_first": (False, True),
 }
+
+# the first extra attempts at each target, before any drawn at random: the default with no
+# margin on rooms and no even pace (whole sessions in the largest rooms, the sites short of
+# time first), and the trainers' busiest schedules booked up front
+FIRST_TUNINGS: tuple[dict, ...] = (
+    {"room_margin": 0, "pace": False},
+    {"trainers_first": True},
+)
 
 
 def sampled_tunings(rng: random.Random) -> dict:
@@ -198,28 +217,29 @@ def _trainer_order(model: Model) -> list[int]:
 
 
 def trainer_pattern(model: Model, trainer: int, last_day: int,
-                    rng: random.Random | None = None) -> bytearray:
+                    rng: random.Random | None = None, load: list[int] | None = None) -> bytearray:
     """Start days of one schedule with the trainer's most whole sessions ending by ``last_day``.
 
     The dynamic programme of `lms.rollout.sharp.trainer_sessions` (leave, weekly cap), walked
-    back from its best end; ``rng`` breaks ties between equally busy schedules.
+    back from its best end. Among equally busy schedules, the one whose session days are least
+    busy by ``load`` (sessions per day so far) is taken; ``rng`` breaks the remaining ties.
     """
     n, span, week = model.n_days, model.span, model.week
     last_day = min(last_day, n)
     cap, ok = model.trainer_cap[trainer], model.trainer_start_ok[trainer]
-    # best[t]: days used in week[t] before day t -> (sessions, parent state, started at)
-    best: list[dict[int, tuple[int, tuple[int, int] | None, int]]] = [{} for _ in range(last_day + 2)]
-    best[1][0] = (0, None, 0)
+    # best[t]: days used in week[t] before day t -> ((sessions, -load), parent state, start)
+    best: list[dict[int, tuple[tuple[int, float], tuple[int, int] | None, int]]] = [
+        {} for _ in range(last_day + 2)]
+    best[1][0] = ((0, 0.0), None, 0)
 
-    def keep(t: int, used: int, count: int, parent: tuple[int, int], start: int) -> None:
+    def keep(t: int, used: int, value: tuple[int, float], parent: tuple[int, int], start: int) -> None:
         old = best[t].get(used)
-        if old is None or old[0] < count or (
-                old[0] == count and rng is not None and rng.random() < 0.5):
-            best[t][used] = (count, parent, start)
+        if old is None or old[0] < value:
+            best[t][used] = (value, parent, start)
 
     for t in range(1, last_day + 1):
-        for used, (count, _, _) in list(best[t].items()):
-            keep(t + 1, used if t < last_day and week[t + 1] == week[t] else 0, count, (t, used), 0)
+        for used, (value, _, _) in list(best[t].items()):
+            keep(t + 1, used if t < last_day and week[t + 1] == week[t] else 0, value, (t, used), 0)
             end = t + span - 1
             if not ok[t] or end > last_day:
                 continue
@@ -227,7 +247,10 @@ def trainer_pattern(model: Model, trainer: int, last_day: int,
             if max(days.values()) > cap:
                 continue
             after = days.get(week[end + 1], 0) if end < last_day else 0
-            keep(end + 1, after, count + 1, (t, used), t)
+            cost = sum(load[d] for d in range(t, end + 1)) if load is not None else 0
+            if rng is not None:
+                cost += rng.random() * 0.5
+            keep(end + 1, after, (value[0] + 1, value[1] - cost), (t, used), t)
     out = bytearray(n + 2)
     if not best[last_day + 1]:
         return out
@@ -238,6 +261,9 @@ def trainer_pattern(model: Model, trainer: int, last_day: int,
         _, parent, start = best[t][used]
         if start:
             out[start] = 1
+            if load is not None:
+                for d in range(start, start + span):
+                    load[d] += 1
         state = parent
     return out
 
@@ -314,17 +340,6 @@ class Attempt:
         ``bonus`` (days, per site) raises sites that fell short in an earlier attempt; ``rng``
         perturbs site priorities and the order of equally flexible trainers.
         """
-        if self.opt.patterns:
-            base = self.m
-            self.m = replace(base, trainer_start_ok=[
-                trainer_pattern(base, i, target, rng) for i in range(len(base.trainer_ids))])
-            try:
-                return self._run(target, bonus, rng)
-            finally:
-                self.m = base
-        return self._run(target, bonus, rng)
-
-    def _run(self, target: int, bonus: list[float] | None, rng: random.Random | None) -> Draft:
         m = self.m
         if rng is None:
             self.trainer_order = self.base_trainer_order
@@ -336,7 +351,9 @@ class Attempt:
         span = m.span
         last_start = min(target, m.n_days) - span + 1
         st, hopeless = self._new_state(last_start)
-        if self.opt.skeleton_margin >= 0:
+        if self.opt.trainers_first and m.n_trainers == 1:
+            self._book_by_trainers(st, target, last_start, rng)
+        elif self.opt.skeleton_margin >= 0:
             self._book(st, target, last_start)
         trace = [SiteTrace() for _ in m.sites]
         sessions: list[tuple[int, int, tuple[int, ...], list[int]]] = []
@@ -419,6 +436,65 @@ class Attempt:
                     week = st.trainer_week[i]
                     for w, n in m.start_weeks[t]:
                         week[w] = week.get(w, 0) + n
+
+    def _book_by_trainers(self, st: _State, target: int, last_start: int,
+                          rng: random.Random | None) -> None:
+        """Book every site's sessions on the start days of the trainers' busiest schedules.
+
+        How many of each trainer's sessions go to each site is a flow (each site's fewest
+        sessions in its largest rooms, `site_min_sessions`, from the trainers allowed there);
+        each trainer's sessions are then taken in time order and go to its sites in proportion
+        to what each is still owed, in the site's largest free room.
+        """
+        m = self.m
+        span = m.span
+        n_sites = len(m.sites)
+        n_tr = len(m.trainer_ids)
+        need = [0] * n_sites
+        for s in range(n_sites):
+            if st.site_rem[s]:
+                fewest = site_min_sessions(m, s, target)
+                if fewest is None or not self.site_rooms[s]:
+                    return
+                need[s] = fewest
+        patterns: list[list[int]] = [[] for _ in range(n_tr)]
+        serves: list[list[int]] = []
+        for i in range(n_tr):
+            allowed = m.trainer_sites[i]
+            serves.append([s for s in range(n_sites) if need[s] and (allowed is None or s in allowed)])
+        # the least flexible first, each spreading its sessions over the days least busy so far
+        load = [0] * (m.n_days + 2)
+        for i in self.trainer_order:
+            if serves[i]:
+                pattern = trainer_pattern(m, i, target, rng, load)
+                patterns[i] = [t for t in range(1, last_start + 1) if pattern[t]]
+        quota = _flow([len(p) for p in patterns], serves, need)
+        slots = sorted((t, self.flexibility[i], rng.random() if rng else 0.0, i)
+                       for i in range(n_tr) for t in patterns[i])
+        left = [len(p) for p in patterns]
+        for t, _, _, i in slots:
+            left[i] -= 1
+            options = []
+            for s, q in quota[i].items():
+                if q <= 0:
+                    continue
+                room = next((r for r in self.site_rooms[s] if m.room_start_ok[r][t]
+                             and not any((r, d) in st.booked_room_days for d in range(t, t + span))),
+                            None)
+                if room is not None:
+                    options.append((m.room_seats[room] < m.room_seats[self.site_rooms[s][0]],
+                                    -q / (left[i] + 1), s, room))
+            if not options:
+                continue
+            _, _, s, room = min(options)
+            quota[i][s] -= 1
+            st.booked.setdefault(t, {})[room] = (i,)
+            for d in range(t, t + span):
+                st.booked_room_days.add((room, d))
+                st.booked_trainer_days.add((i, d))
+            week = st.trainer_week[i]
+            for w, n in m.start_weeks[t]:
+                week[w] = week.get(w, 0) + n
 
     def _book_trainers(self, st: _State, s: int, t: int) -> tuple[int, ...] | None:
         """The trainers to book for a session at site s from day t, least flexible first."""
@@ -782,6 +858,66 @@ class Attempt:
         return deal_round(people, sizes)
 
 
+def _flow(supply: list[int], serves: list[list[int]], need: list[int]) -> list[dict[int, int]]:
+    """Sessions of each trainer per site: a maximum flow from the trainers' sessions (``supply``)
+    through the sites each serves to each site's ``need`` (augmenting paths, small graphs)."""
+    n_tr, n_sites = len(supply), len(need)
+    quota: list[dict[int, int]] = [{s: 0 for s in serves[i]} for i in range(n_tr)]
+    spare = list(supply)
+    owed = list(need)
+    by_site: list[list[int]] = [[] for _ in range(n_sites)]
+    for i in range(n_tr):
+        for s in serves[i]:
+            by_site[s].append(i)
+    while True:
+        # breadth first from the trainers with sessions to spare to a site still owed some;
+        # a path may move a trainer's session from one site to another
+        parent_site: dict[int, tuple[int, int | None]] = {}  # site -> (trainer, site it came from)
+        parent_tr: dict[int, int | None] = {}  # trainer -> site reached from (None: source)
+        queue = [i for i in range(n_tr) if spare[i] > 0]
+        for i in queue:
+            parent_tr[i] = None
+        found = None
+        head = 0
+        while head < len(queue) and found is None:
+            i = queue[head]
+            head += 1
+            for s in serves[i]:
+                if s in parent_site:
+                    continue
+                parent_site[s] = (i, parent_tr[i])
+                if owed[s] > 0:
+                    found = s
+                    break
+                for j in by_site[s]:
+                    if j not in parent_tr and quota[j][s] > 0:
+                        parent_tr[j] = s
+                        queue.append(j)
+        if found is None:
+            return quota
+        # push as much as the path allows: the site's need, the first trainer's spare sessions
+        # and each moved quota
+        amount = owed[found]
+        s = found
+        while True:
+            i, prev = parent_site[s]
+            if prev is None:
+                amount = min(amount, spare[i])
+                break
+            amount = min(amount, quota[i][prev])
+            s = prev
+        owed[found] -= amount
+        s = found
+        while True:
+            i, prev = parent_site[s]
+            quota[i][s] += amount
+            if prev is None:
+                spare[i] -= amount
+                break
+            quota[i][prev] -= amount
+            s = prev
+
+
 def deal_round(people: list[int], sizes: list[int]) -> list[list[int]]:
     """Deal people round the sessions in turn, skipping full ones, so that each session mixes whoever comes."""
     groups: list[list[int]] = [[] for _ in sizes]
@@ -869,6 +1005,7 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
         fewest: Draft | None = None
         climb: tuple[int, dict] | None = None  # fewest left out by drawn tunings, and those
         pick = random.Random(target * 7919 + 1)
+        tried = 0  # extra attempts made
 
         def keep(draft: Draft) -> None:
             nonlocal best, fewest
@@ -895,12 +1032,10 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
                     bonus[s] += max(1.0, model.span * left / seats_per_day[s])
             if not sampling() or out_of_time():
                 continue
-            if climb is None:
-                # first the default with no margin on rooms and no even pace: whole sessions
-                # in the largest rooms, the sites short of time first
+            if tried < len(FIRST_TUNINGS):
                 tunings = {**{name: getattr(options, name) for name in SAMPLED},
-                           "room_margin": 0, "pace": False, "noise": False}
-            elif pick.random() < 0.4:
+                           **FIRST_TUNINGS[tried], "noise": False}
+            elif climb is None or pick.random() < 0.4:
                 tunings = sampled_tunings(pick)
             else:
                 tunings = dict(climb[1])
@@ -908,6 +1043,7 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
                 tunings[name] = sampled_tunings(pick)[name]
             sampler.opt = replace(options, **{k: v for k, v in tunings.items() if k != "noise"})
             rng = random.Random(target * 1000 + round_no + 500_000) if tunings["noise"] else None
+            tried += 1
             attempt_began = time.perf_counter()
             extra = sampler.run(target, None, rng)
             if extra.unassigned and len(extra.unassigned) <= repair_limit:

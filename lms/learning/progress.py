@@ -5,10 +5,10 @@ from datetime import datetime
 from functools import cache
 
 from flask_babel import ngettext
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import Session, lazyload
 
 from lms.core.errors import NotFound, PermissionDenied
 from lms.core.markers import N_
@@ -20,6 +20,8 @@ from lms.learning.completion import completion_requirement, outstanding
 from lms.learning.course_cache import cached_course
 from lms.learning.models import Course, CourseModule, Enrolment, ModuleProgress
 from lms.org.models import Employee
+
+_COUNTED = "lms.completed_module_counts"  # the session's info key of the counts known since its last write
 
 
 def get_course(slug: str) -> Course:
@@ -67,7 +69,11 @@ def require_module(course: Course, stem: str, employee: Employee) -> CourseModul
 def progress_by_module(employee: Employee, course: Course) -> dict[int, ModuleProgress]:
     """The employee's progress rows for this course's modules, by module id."""
     rows = db.session.execute(_progress_statement(), {"employee_id": employee.id, "course_id": course.id}).scalars()
-    return {row.module_id: row for row in rows}
+    by_module = {row.module_id: row for row in rows}
+    # The course page asks for the completed count next (its to-do list): the rows just read answer it.
+    _counted()[(employee.id, course.id)] = sum(
+        1 for m in course.learner_modules if (row := by_module.get(m.id)) is not None and row.completed_at is not None)
+    return by_module
 
 
 @cache
@@ -82,6 +88,7 @@ def _touch_progress(employee: Employee, module: CourseModule, now: datetime, com
     An upsert: a first visit inserts the row, a later one moves `last_viewed_at`, and completing sets
     `completed_at` unless it was already set (the first completion is kept).
     """
+    db.session.info.pop(_COUNTED, None)  # written by a statement, which no flush event reports
     return db.session.execute(
         _touch_statement(db.session.connection().dialect.name),
         {"employee_id": employee.id, "module_id": module.id, "now": now, "completed_at": now if completing else None},
@@ -134,8 +141,22 @@ def refresh_completion(enrolment: Enrolment) -> bool:
 
 def completed_module_count(enrolment: Enrolment) -> int:
     """How many of the course's learner modules the enrolled employee has completed."""
-    return db.session.execute(_completed_count_statement(),
-                              {"employee_id": enrolment.employee_id, "course_id": enrolment.course_id}).scalar_one()
+    counted, key = _counted(), (enrolment.employee_id, enrolment.course_id)
+    if key not in counted:
+        counted[key] = db.session.execute(_completed_count_statement(),
+                                          {"employee_id": key[0], "course_id": key[1]}).scalar_one()
+    return counted[key]
+
+
+def _counted() -> dict[tuple[int, int], int]:
+    """Completed-module counts known in this session since its last write ((employee id, course id) -> count)."""
+    return db.session.info.setdefault(_COUNTED, {})
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_counts(session, *_args) -> None:
+    session.info.pop(_COUNTED, None)
 
 
 @cache

@@ -51,18 +51,18 @@ def standing(employee: Employee, quiz: Quiz) -> Standing:
     )
 
 
-def has_passed(employee_id: int, course_id: int) -> bool:
-    """Whether the employee passed the course's quiz in any attempt."""
-    return bool(db.session.execute(_has_passed_statement(), {"employee_id": employee_id, "course_id": course_id}).scalar())
+def quiz_standing(employee_id: int, course_id: int) -> tuple[bool, float | None]:
+    """(whether the employee passed the course's quiz in any attempt, its pass mark); (False, None) without a quiz."""
+    row = db.session.execute(_standing_statement(), {"employee_id": employee_id, "course_id": course_id}).first()
+    return (bool(row.passed), row.pass_mark) if row is not None else (False, None)
 
 
 @cache
-def _has_passed_statement():
-    # Built once: the course page asks this on every view.
-    return select(exists().where(
-        QuizAttempt.employee_id == bindparam("employee_id"), QuizAttempt.passed.is_(True),
-        QuizAttempt.quiz_id.in_(select(Quiz.id).where(Quiz.course_id == bindparam("course_id"))),
-    ))
+def _standing_statement():
+    # Built once: the course page asks this on every view, and one statement answers both questions.
+    passed = exists().where(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.employee_id == bindparam("employee_id"),
+                            QuizAttempt.passed.is_(True))
+    return select(passed.label("passed"), Quiz.pass_mark).where(Quiz.course_id == bindparam("course_id"))
 
 
 def bank_sizes() -> list[tuple[Course, int, int]]:

@@ -38,10 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_i18n(app)
 
-    from lms.core.database import configure_engine
+    from lms.core.database import configure_engine, end_reads_with_commit
 
     with app.app_context():
         configure_engine(db.engine)
+    end_reads_with_commit(app, db)
 
     _register_models()
     _register_blueprints(app)

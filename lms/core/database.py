@@ -1,10 +1,16 @@
-"""Engine set-up: SQLite pragmas for the embedded default."""
+"""Engine set-up: SQLite pragmas for the embedded default; read-only requests end with a commit."""
 from __future__ import annotations
 
+import logging
+
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WROTE = "lms.wrote"  # connection info key: a statement other than SELECT ran in the open transaction
+
+log = logging.getLogger(__name__)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -13,7 +19,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def configure_engine(engine: Engine) -> None:
-    """WAL mode, foreign keys and a busy timeout on every SQLite connection."""
+    """Note which transactions wrote; on SQLite, WAL mode, foreign keys and a busy timeout on every connection."""
+    _note_writes(engine)
     if not is_sqlite(engine):
         return
 
@@ -53,3 +60,39 @@ def insert_ignoring_duplicates(session, table, rows: list[dict]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     session.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+def _note_writes(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(connection, _cursor, statement, *_args):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(connection):
+        connection.info.pop(_WROTE, None)
+
+    @event.listens_for(engine, "reset")
+    def _reset(_dbapi_connection, record, _reset_state):
+        record.info.pop(_WROTE, None)
+
+
+def end_reads_with_commit(app: Flask, db) -> None:
+    """End a request that only read with COMMIT rather than the session's closing ROLLBACK.
+
+    The two are the same to the database, but psycopg forgets its prepared statements (and how often
+    it has seen each) at every rollback, so pages that only read would have PostgreSQL parse and plan
+    every statement on every request; after a commit it prepares them from their fifth run.
+    """
+
+    @app.teardown_request
+    def _commit_reads(error):
+        session = db.session()  # this request's session, not the scoped proxy
+        if error is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return
+        try:
+            if not session.connection().info.get(_WROTE):
+                session.commit()
+        except Exception:  # noqa: BLE001 (the page was sent; the session's close rolls back instead)
+            log.warning("could not end a read-only transaction with a commit", exc_info=True)

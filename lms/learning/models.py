@@ -32,7 +32,8 @@ class Course(TimestampMixin, Base):
     principles: Mapped[list] = mapped_column(JSON, default=list)
     completion_quiz: Mapped[bool] = mapped_column(default=False)
     quiz_settings: Mapped[dict | None] = mapped_column(JSON)
-    quiz_bank: Mapped[str | None] = mapped_column(Text)
+    # The bank's GIFT text (kilobytes) is kept for the record and read by nothing that lists courses: loaded on access.
+    quiz_bank: Mapped[str | None] = mapped_column(Text, deferred=True)
     rubric: Mapped[dict | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     default_rule_seeded: Mapped[bool] = mapped_column(default=False)

@@ -90,8 +90,8 @@ class Options:
     # repair an attempt that leaves at most this many sessions' worth of people out
     repair_sessions: int = 6
     # book every site's fewest sessions up front on the start days of each trainer's busiest
-    # schedule (`trainer_pattern`), each to the site that needs its trainers most, instead of
-    # booking only the sites short of room time
+    # schedule (`trainer_pattern`), shared out among the sites by a flow (`_flow`), instead of
+    # booking only the sites short of room time (one trainer per session only)
     trainers_first: bool = False
     # after each attempt that leaves people out, one more with tunings drawn at random
     # (SAMPLED), while at most this share of the time limit is spent (0: none)

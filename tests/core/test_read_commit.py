@@ -69,7 +69,7 @@ def test_postgresql_prepares_the_statements_of_pages_that_only_read(mini):
     app, db, _notes, _ended = mini
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
-            pytest.skip("prepared statements are psycopg's (PostgreSQL)")
+            pytest.skip("prepared statements belong to psycopg, which this SQLite run does not use")
     client = app.test_client()
     counts = [int(client.get("/prepared").text) for _ in range(8)]
     # psycopg prepares a statement from its fifth run on a connection; a rollback would have made it forget them.

@@ -50,7 +50,7 @@ from lms.rollout.bound import LowerBound, lower_bound
 from lms.rollout.model import Model, compile_problem
 from lms.rollout.plan import Plan, Session, Unassigned
 from lms.rollout.problem import Problem
-from lms.rollout.sharp import room_slot_ends, sharper_bound, site_min_sessions, site_slot_finish
+from lms.rollout.sharp import room_slot_ends, session_from, sharper_bound, site_min_sessions, site_slot_finish
 
 DEFAULT_TIME_LIMIT = 25.0
 
@@ -226,7 +226,6 @@ def trainer_pattern(model: Model, trainer: int, last_day: int,
     """
     n, span, week = model.n_days, model.span, model.week
     last_day = min(last_day, n)
-    cap, ok = model.trainer_cap[trainer], model.trainer_start_ok[trainer]
     # best[t]: days used in week[t] before day t -> ((sessions, -load), parent state, start)
     best: list[dict[int, tuple[tuple[int, float], tuple[int, int] | None, int]]] = [
         {} for _ in range(last_day + 2)]
@@ -240,17 +239,13 @@ def trainer_pattern(model: Model, trainer: int, last_day: int,
     for t in range(1, last_day + 1):
         for used, (value, _, _) in list(best[t].items()):
             keep(t + 1, used if t < last_day and week[t + 1] == week[t] else 0, value, (t, used), 0)
-            end = t + span - 1
-            if not ok[t] or end > last_day:
+            after = session_from(model, trainer, t, used, last_day)
+            if after is None:
                 continue
-            days = {w: k + (used if w == week[t] else 0) for w, k in model.start_weeks[t]}
-            if max(days.values()) > cap:
-                continue
-            after = days.get(week[end + 1], 0) if end < last_day else 0
-            cost = sum(load[d] for d in range(t, end + 1)) if load is not None else 0
+            cost = sum(load[d] for d in range(t, t + span)) if load is not None else 0
             if rng is not None:
                 cost += rng.random() * 0.5
-            keep(end + 1, after, (value[0] + 1, value[1] - cost), (t, used), t)
+            keep(t + span, after, (value[0] + 1, value[1] - cost), (t, used), t)
     out = bytearray(n + 2)
     if not best[last_day + 1]:
         return out

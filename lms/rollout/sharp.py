@@ -125,21 +125,29 @@ def trainer_sessions(model: Model, trainer: int) -> list[int]:
     at the end, is no use, which counting trainer-days alone misses.
     """
     n, span, week = model.n_days, model.span, model.week
-    cap, ok = model.trainer_cap[trainer], model.trainer_start_ok[trainer]
     # best[t]: days already used in week[t] -> most sessions, all ended before day t
     best: list[dict[int, int]] = [{} for _ in range(n + 2)]
     best[1][0] = 0
     for t in range(1, n + 1):
         for used, count in best[t].items():
             _keep(best[t + 1], used if t < n and week[t + 1] == week[t] else 0, count)
-            end = t + span - 1
-            if not ok[t] or end > n:
-                continue
-            days = {w: k + (used if w == week[t] else 0) for w, k in model.start_weeks[t]}
-            if max(days.values()) > cap:
-                continue
-            _keep(best[end + 1], days.get(week[end + 1], 0) if end < n else 0, count + 1)
+            after = session_from(model, trainer, t, used, n)
+            if after is not None:
+                _keep(best[t + span], after, count + 1)
     return [max(best[f + 1].values(), default=0) for f in range(n + 1)]
+
+
+def session_from(model: Model, trainer: int, t: int, used: int, last_day: int) -> int | None:
+    """Days worked in the ISO week of the day after a session the trainer starts on day ``t``, with ``used`` days
+    already worked in t's week; None when it cannot start one then (not free for all of it, it would end after
+    ``last_day``, or a week would go over the trainer's cap)."""
+    week, end = model.week, t + model.span - 1
+    if not model.trainer_start_ok[trainer][t] or end > last_day:
+        return None
+    days = {w: k + (used if w == week[t] else 0) for w, k in model.start_weeks[t]}
+    if max(days.values()) > model.trainer_cap[trainer]:
+        return None
+    return days.get(week[end + 1], 0) if end < last_day else 0
 
 
 def _keep(states: dict[int, int], used: int, count: int) -> None:

@@ -5,7 +5,7 @@ from flask_babel import gettext
 
 from lms.learning.completion import completion_requirement
 from lms.learning.models import Enrolment
-from lms.quizzes.queries import quiz_standing
+from lms.quizzes.queries import passed_and_pass_mark
 
 
 @completion_requirement
@@ -14,7 +14,7 @@ def quiz_passed_if_required(enrolment: Enrolment) -> str | None:
     course = enrolment.course
     if not course.completion_quiz:
         return None
-    passed, mark = quiz_standing(enrolment.employee_id, course.id)
+    passed, mark = passed_and_pass_mark(enrolment.employee_id, course.id)
     if passed:
         return None
     mark = mark if mark is not None else (course.quiz_settings or {}).get("pass_mark", 70)

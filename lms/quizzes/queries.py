@@ -51,7 +51,7 @@ def standing(employee: Employee, quiz: Quiz) -> Standing:
     )
 
 
-def quiz_standing(employee_id: int, course_id: int) -> tuple[bool, float | None]:
+def passed_and_pass_mark(employee_id: int, course_id: int) -> tuple[bool, float | None]:
     """(whether the employee passed the course's quiz in any attempt, its pass mark); (False, None) without a quiz."""
     row = db.session.execute(_standing_statement(), {"employee_id": employee_id, "course_id": course_id}).first()
     return (bool(row.passed), row.pass_mark) if row is not None else (False, None)

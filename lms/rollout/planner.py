@@ -422,15 +422,19 @@ class Attempt:
                 if trainers is None:
                     continue
                 got += m.room_seats[r]
-                st.booked.setdefault(t, {})[r] = trainers
-                for d in range(t, t + span):
-                    st.booked_room_days.add((r, d))
-                    for i in trainers:
-                        st.booked_trainer_days.add((i, d))
-                for i in trainers:
-                    week = st.trainer_week[i]
-                    for w, n in m.start_weeks[t]:
-                        week[w] = week.get(w, 0) + n
+                self._reserve(st, t, r, trainers)
+
+    def _reserve(self, st: _State, t: int, room: int, trainers: tuple[int, ...]) -> None:
+        """Book the room and the trainers up front for a session starting on day ``t`` (weeks counted now)."""
+        st.booked.setdefault(t, {})[room] = trainers
+        for d in range(t, t + self.m.span):
+            st.booked_room_days.add((room, d))
+            for i in trainers:
+                st.booked_trainer_days.add((i, d))
+        for i in trainers:
+            week = st.trainer_week[i]
+            for w, n in self.m.start_weeks[t]:
+                week[w] = week.get(w, 0) + n
 
     def _book_by_trainers(self, st: _State, target: int, last_start: int,
                           rng: random.Random | None) -> None:
@@ -483,13 +487,7 @@ class Attempt:
                 continue
             _, _, s, room = min(options)
             quota[i][s] -= 1
-            st.booked.setdefault(t, {})[room] = (i,)
-            for d in range(t, t + span):
-                st.booked_room_days.add((room, d))
-                st.booked_trainer_days.add((i, d))
-            week = st.trainer_week[i]
-            for w, n in m.start_weeks[t]:
-                week[w] = week.get(w, 0) + n
+            self._reserve(st, t, room, (i,))
 
     def _book_trainers(self, st: _State, s: int, t: int) -> tuple[int, ...] | None:
         """The trainers to book for a session at site s from day t, least flexible first."""
@@ -995,31 +993,32 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
         (`SAMPLED`), or the best drawn so far at this target with one tuning changed; beyond
         the first ``polish_rounds`` rounds only those are made (while sampling is on).
         """
-        nonlocal best, slowest
         bonus = [0.0] * len(model.sites)
         fewest: Draft | None = None
         climb: tuple[int, dict] | None = None  # fewest left out by drawn tunings, and those
         pick = random.Random(target * 7919 + 1)
         tried = 0  # extra attempts made
 
-        def keep(draft: Draft) -> None:
-            nonlocal best, fewest
+        def attempt(runner: Attempt, priorities: list[float] | None, rng: random.Random | None) -> Draft:
+            """One attempt (repaired when few are left out), timed and kept."""
+            nonlocal best, fewest, slowest
+            attempt_began = time.perf_counter()
+            draft = runner.run(target, priorities, rng)
+            if draft.unassigned and len(draft.unassigned) <= repair_limit:
+                draft = repair(model, draft, target)
+            slowest = max(slowest, time.perf_counter() - attempt_began)
             attempts.append((target, len(draft.unassigned)))
             if best is None or draft.key() < best.key():
                 best = draft
             if fewest is None or draft.key() < fewest.key():
                 fewest = draft
+            return draft
 
         for round_no in range(rounds):
             if round_no < options.polish_rounds or not sampling():
                 # each variant once as it is, then perturbed
                 rng = random.Random(target * 1000 + round_no) if round_no >= len(variants) else None
-                attempt_began = time.perf_counter()
-                draft = variants[round_no % len(variants)].run(target, bonus, rng)
-                if draft.unassigned and len(draft.unassigned) <= repair_limit:
-                    draft = repair(model, draft, target)
-                slowest = max(slowest, time.perf_counter() - attempt_began)
-                keep(draft)
+                draft = attempt(variants[round_no % len(variants)], bonus, rng)
                 if not draft.unassigned or out_of_time():
                     break
                 short = Counter(model.dept_site[model.emp_dept[e]] for e in draft.unassigned)
@@ -1039,12 +1038,7 @@ def search(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT,
             sampler.opt = replace(options, **{k: v for k, v in tunings.items() if k != "noise"})
             rng = random.Random(target * 1000 + round_no + 500_000) if tunings["noise"] else None
             tried += 1
-            attempt_began = time.perf_counter()
-            extra = sampler.run(target, None, rng)
-            if extra.unassigned and len(extra.unassigned) <= repair_limit:
-                extra = repair(model, extra, target)
-            slowest = max(slowest, time.perf_counter() - attempt_began)
-            keep(extra)
+            extra = attempt(sampler, None, rng)
             if climb is None or len(extra.unassigned) <= climb[0]:
                 climb = (len(extra.unassigned), tunings)
             if not extra.unassigned or out_of_time():

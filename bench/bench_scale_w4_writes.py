@@ -101,8 +101,10 @@ def _submit(items) -> None:
     from lms.quizzes.attempts import get_attempt, submit_attempt
 
     for _, attempt_id, user_id in items:
-        # As the submit view: the session's user, then their attempt.
-        submit_attempt(get_attempt(attempt_id, load_session_user(user_id)))
+        # As the submit view: the session's user (held for the whole request, as Flask-Login's current_user holds
+        # it), then their attempt.
+        employee = load_session_user(user_id)
+        submit_attempt(get_attempt(attempt_id, employee))
         db.session.commit()
 
 

@@ -17,6 +17,7 @@ from lms.core.roles import Role
 from lms.extensions import db as _db
 from lms.extensions import limiter
 from lms.learning.course_cache import forget_courses
+from lms.quizzes.question_cache import forget_questions
 
 from tests.helpers import TEST_PASSWORD
 
@@ -99,6 +100,9 @@ def _clear_tables(engine) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+    # The tables were emptied without the ORM, which would have told the caches; ids come round again.
+    forget_courses()
+    forget_questions()
 
 
 @pytest.fixture
@@ -109,7 +113,6 @@ def db(app):
         _db.session.rollback()
         _db.session.remove()
         _clear_tables(_db.engine)
-        forget_courses()  # the tables were emptied without the ORM, which would have told the cache
     limiter.reset()
 
 

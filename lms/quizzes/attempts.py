@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import defaultload, lazyload
+from sqlalchemy.orm import defaultload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +23,7 @@ from lms.org.models import Employee
 from lms.quizzes import qtypes
 from lms.quizzes.assembly import draw_questions
 from lms.quizzes.models import Quiz, QuizAttempt, QuizResponseChoice, QuizSlot
+from lms.quizzes.question_cache import attach_questions
 
 # Answers that arrive this long after the deadline still count (a slow network, a click at the last second).
 GRACE = timedelta(seconds=30)
@@ -59,12 +60,17 @@ class ReviewRules:
 
 def get_attempt(attempt_id: int, employee: Employee) -> QuizAttempt:
     """The employee's own attempt with this id; anyone else's is NotFound."""
-    # Its slots and questions come with it; the course's modules only if a page asks for them.
-    attempt = db.session.get(QuizAttempt, attempt_id,
-                             options=[defaultload(QuizAttempt.quiz).defaultload(Quiz.course).lazyload(Course.modules)])
+    # Its slots come with it and their questions from the process's copies; the course's modules only if a page
+    # asks for them.
+    attempt = db.session.get(QuizAttempt, attempt_id, options=_ATTEMPT_LOADS)
     if attempt is None or attempt.employee_id != employee.id:
         raise NotFound("No such attempt.")
+    attach_questions(attempt.slots)
     return attempt
+
+
+_ATTEMPT_LOADS = (defaultload(QuizAttempt.quiz).defaultload(Quiz.course).lazyload(Course.modules),
+                  selectinload(QuizAttempt.slots).lazyload(QuizSlot.question))
 
 
 def attempts_of(employee: Employee, quiz: Quiz) -> list[QuizAttempt]:
@@ -161,11 +167,15 @@ def _is_blank(raw: Any) -> bool:
 
 def _lock_open(attempt: QuizAttempt, now: datetime) -> bool:
     """Take the attempt's row while it is open (saves and submits queue here); False once it is closed."""
-    claimed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
-        .values(last_saved_at=now).execution_options(synchronize_session=False)
-    ).rowcount
-    return bool(claimed)
+    return bool(db.session.execute(_CLAIM_OPEN, {"attempt_id": attempt.id, "now": now}).rowcount)
+
+
+# Built once, on the table: the statements of saving and submitting cost more to build than to run.
+_ATTEMPTS = QuizAttempt.__table__
+_CLAIM_OPEN = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.state == "in_progress")
+               .values(last_saved_at=bindparam("now")))
+_CLOSE_OPEN = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.state == "in_progress")
+               .values(state="submitted", submitted_at=bindparam("now"), timed_out=bindparam("timed_out")))
 
 
 def save_answers(attempt: QuizAttempt, answers: dict[int, Any], now: datetime | None = None) -> SaveOutcome:
@@ -212,11 +222,7 @@ def submit_attempt(attempt: QuizAttempt, now: datetime | None = None) -> QuizAtt
 
 def close_attempt(attempt: QuizAttempt, now: datetime, timed_out: bool = False) -> bool:
     """Move an open attempt to submitted and grade it; False if another request closed it first."""
-    claimed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
-        .values(state="submitted", submitted_at=now, timed_out=timed_out)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = db.session.execute(_CLOSE_OPEN, {"attempt_id": attempt.id, "now": now, "timed_out": timed_out}).rowcount
     if not claimed:
         db.session.refresh(attempt)
         return False
@@ -250,6 +256,8 @@ def current_slots(attempt: QuizAttempt) -> list[QuizSlot]:
     ).scalars())
 
 
+_SAVED_RESPONSES = select(QuizSlot.id, QuizSlot.response).where(QuizSlot.attempt_id == bindparam("attempt_id"))
+_INSERT_CHOICES = insert(QuizResponseChoice.__table__)
 _SLOT_GRADES = (update(QuizSlot.__table__).where(QuizSlot.__table__.c.id == bindparam("slot_id"))
                 .values(fraction=bindparam("fraction"), feedback=bindparam("feedback"),
                         needs_marking=bindparam("needs_marking")))
@@ -259,7 +267,7 @@ def _grade_slots(attempt: QuizAttempt) -> list[SlotMark]:
     """Grade every slot as saved now; returns what scoring needs (marks, fraction, waiting for a trainer)."""
     # The slots (their questions and layouts) are as loaded; only the answers may have been saved by another
     # request since, so those alone are read again, under the claim on the attempt.
-    saved = dict(db.session.execute(select(QuizSlot.id, QuizSlot.response).where(QuizSlot.attempt_id == attempt.id)).all())
+    saved = dict(db.session.execute(_SAVED_RESPONSES, {"attempt_id": attempt.id}).all())
     # Written in two statements (grades by primary key, choices as one insert) rather than one per slot and choice.
     grades, choices, marks = [], [], []
     for slot in attempt.slots:
@@ -275,7 +283,7 @@ def _grade_slots(attempt: QuizAttempt) -> list[SlotMark]:
     if grades:
         db.session.execute(_SLOT_GRADES, grades)
     if choices:
-        db.session.execute(insert(QuizResponseChoice.__table__), choices)
+        db.session.execute(_INSERT_CHOICES, choices)
     for slot, grade in zip(attempt.slots, grades):  # what was just written, without reading it back
         for name in ("fraction", "feedback", "needs_marking"):
             set_committed_value(slot, name, grade[name])

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import event, text
 
 from lms.extensions import db as _db
+from lms.learning.course_cache import forget_courses
+from lms.quizzes.question_cache import forget_questions
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SEED = 3
@@ -41,6 +43,8 @@ def clear_database(engine) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+    forget_courses()  # the tables were emptied behind the ORM's back: no process-wide copy may outlive them
+    forget_questions()
 
 
 def seed_demo_and_generate(tmp_path: Path, employees: int, seed: int = SEED, today: date | None = None):

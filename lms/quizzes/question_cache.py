@@ -1,0 +1,58 @@
+"""Question versions kept per process: every page of an attempt, its saves and its grading read its questions.
+
+A question row never changes once written (an edit makes a new version and archives the old one, and
+attempts do not read `archived`), so a copy loaded once serves every later attempt in the process
+without a join or decoding its JSON again. Copies are detached: their columns read as usual, their
+`course` is not loaded. The copies are dropped after LMS_COURSE_CACHE_SECONDS and by `forget_questions`
+(tests that empty the tables behind the ORM's back, where ids come round again).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from functools import cache
+
+from flask import current_app
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lms.extensions import db
+from lms.quizzes.models import QuizQuestion, QuizSlot
+
+_copies: dict[int, QuizQuestion] = {}
+_loaded_at = time.monotonic()
+
+
+def attach_questions(slots: Iterable[QuizSlot]) -> None:
+    """Give each slot its question version from this process's copies, loading any missing ones in one statement."""
+    global _loaded_at
+    slots = list(slots)
+    if time.monotonic() - _loaded_at > current_app.config["LMS_COURSE_CACHE_SECONDS"]:
+        forget_questions()
+    missing = {slot.question_id for slot in slots} - _copies.keys()
+    if missing:
+        if not _copies:
+            _loaded_at = time.monotonic()
+        with Session(bind=db.session.connection()) as session:  # its own session, so the copies come out detached
+            _copies.update((q.id, q) for q in session.execute(_questions_statement(), {"ids": list(missing)}).scalars())
+    for slot in slots:
+        set_committed_value(slot, "question", _copies[slot.question_id])
+
+
+def forget_questions() -> None:
+    """Drop every copy (the next attempt loads its questions again)."""
+    _copies.clear()
+
+
+@cache
+def _questions_statement():
+    return select(QuizQuestion).where(QuizQuestion.id.in_(bindparam("ids", expanding=True)))
+
+
+def _written(*_args) -> None:
+    forget_questions()
+
+
+for _name in ("after_update", "after_delete"):  # not expected (rows are immutable), but never served stale
+    event.listen(QuizQuestion, _name, _written)

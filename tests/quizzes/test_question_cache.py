@@ -1,0 +1,101 @@
+"""The per-process question copies: an attempt's questions without a statement once loaded, right after any reload."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from sqlalchemy import event, select, text
+
+from lms.learning.assignments import apply_assignment_rules
+from lms.learning.models import Course
+from lms.quizzes.assembly import get_quiz
+from lms.quizzes.attempts import get_attempt, save_answers, start_attempt, submit_attempt
+from lms.quizzes.demo import simulated_answer
+from lms.org.models import Employee
+from lms.quizzes.models import QuizQuestion
+from tests.conftest import ROOT
+
+LAST = "service-recovery-last"
+
+
+@pytest.fixture
+def synced(db):
+    from lms.learning.commands import sync_courses_now
+
+    sync_courses_now(ROOT / "courses")
+
+
+@pytest.fixture
+def attempt_id(db, synced, make_employee):
+    """An attempt just started by a new learner of the last course: (attempt id, learner)."""
+    person = make_employee()
+    apply_assignment_rules(employee_ids=[person.id])
+    course = db.session.execute(select(Course).where(Course.slug == LAST)).scalar_one()
+    attempt = start_attempt(person, get_quiz(course))
+    db.session.commit()
+    return attempt.id, person.id
+
+
+def _open(db, attempt_no: int, person_id: int):
+    """The attempt as the next request gets it: a fresh session, the learner, then their attempt."""
+    db.session.remove()
+    return get_attempt(attempt_no, db.session.get(Employee, person_id))
+
+
+@pytest.fixture
+def statements(db):
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def _stored(db, question_id: int) -> dict:
+    """The question as its row holds it, read in a session of its own."""
+    return db.session.execute(select(QuizQuestion.data).where(QuizQuestion.id == question_id)).scalar_one()
+
+
+def test_an_attempts_questions_are_its_rows_and_need_no_statement_once_loaded(db, attempt_id, statements):
+    attempt_no, person = attempt_id
+    first = _open(db, attempt_no, person)
+    loaded = {slot.position: (slot.question_id, slot.question.data) for slot in first.slots}
+    assert sum("FROM quiz_question" in s for s in statements) == 1
+    statements.clear()
+    again = _open(db, attempt_no, person)
+    assert {slot.position: (slot.question.id, slot.question.data) for slot in again.slots} == loaded
+    assert not any("quiz_question" in s for s in statements)
+    for slot in again.slots:
+        assert slot.question.data == _stored(db, slot.question_id)
+        assert slot.question.has_marks == (slot.question.qtype != "description")
+
+
+def test_grading_with_the_copies_scores_as_the_rows_say(db, attempt_id):
+    attempt_no, person = attempt_id
+    attempt = _open(db, attempt_no, person)
+    rng = random.Random(3)
+    answers = {slot.position: simulated_answer(_stored(db, slot.question_id), slot.layout, rng, 1.0)
+               for slot in attempt.slots if slot.question.has_marks}
+    save_answers(attempt, answers)
+    db.session.commit()
+    graded = submit_attempt(_open(db, attempt_no, person))
+    db.session.commit()
+    assert graded.state == "graded" and graded.percent == 100.0 and graded.passed is True
+
+
+def test_copies_older_than_the_setting_are_read_again(app, db, attempt_id, monkeypatch):
+    attempt_no, person = attempt_id
+    slot = _open(db, attempt_no, person).slots[0]
+    question_id, data = slot.question_id, dict(slot.question.data)
+    # A restore from a backup put other rows under the same ids: this process's ORM did not see it.
+    changed = {**data, "text": "Restored from elsewhere"}
+    db.session.execute(text("UPDATE quiz_question SET data = :data WHERE id = :id"),
+                       {"data": json.dumps(changed), "id": question_id})
+    db.session.commit()
+    assert _open(db, attempt_no, person).slots[0].question.data["text"] == data["text"]  # still the copy
+    monkeypatch.setitem(app.config, "LMS_COURSE_CACHE_SECONDS", 0)
+    assert _open(db, attempt_no, person).slots[0].question.data["text"] == "Restored from elsewhere"

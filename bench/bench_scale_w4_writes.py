@@ -104,7 +104,7 @@ def _submit(items) -> None:
         # As the submit view: the session's user (held for the whole request, as Flask-Login's current_user holds
         # it), then their attempt.
         employee = load_session_user(user_id)
-        submit_attempt(get_attempt(attempt_id, employee))
+        submit_attempt(get_attempt(attempt_id, employee, with_slots=False))
         db.session.commit()
 
 

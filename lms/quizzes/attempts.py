@@ -23,7 +23,7 @@ from lms.org.models import Employee
 from lms.quizzes import qtypes
 from lms.quizzes.assembly import draw_questions
 from lms.quizzes.models import Quiz, QuizAttempt, QuizResponseChoice, QuizSlot
-from lms.quizzes.question_cache import attach_questions
+from lms.quizzes.question_cache import attach_questions, question_versions
 
 # Answers that arrive this long after the deadline still count (a slow network, a click at the last second).
 GRACE = timedelta(seconds=30)
@@ -58,19 +58,21 @@ class ReviewRules:
 # --------------------------------------------------------------------------- lookups
 
 
-def get_attempt(attempt_id: int, employee: Employee) -> QuizAttempt:
-    """The employee's own attempt with this id; anyone else's is NotFound."""
-    # Its slots come with it and their questions from the process's copies; the course's modules only if a page
-    # asks for them.
-    attempt = db.session.get(QuizAttempt, attempt_id, options=_ATTEMPT_LOADS)
+def get_attempt(attempt_id: int, employee: Employee, with_slots: bool = True) -> QuizAttempt:
+    """The employee's own attempt with this id (and its slots, unless a submit needs none); anyone else's is NotFound."""
+    # The slots' questions come from the process's copies; the course's modules only if a page asks for them.
+    attempt = db.session.get(QuizAttempt, attempt_id, options=_ATTEMPT_LOADS if with_slots else _ATTEMPT_ALONE)
     if attempt is None or attempt.employee_id != employee.id:
         raise NotFound("No such attempt.")
-    attach_questions(attempt.slots)
+    if with_slots:
+        attach_questions(attempt.slots)
     return attempt
 
 
 _ATTEMPT_LOADS = (defaultload(QuizAttempt.quiz).defaultload(Quiz.course).lazyload(Course.modules),
                   selectinload(QuizAttempt.slots).lazyload(QuizSlot.question))
+_ATTEMPT_ALONE = (defaultload(QuizAttempt.quiz).defaultload(Quiz.course).lazyload(Course.modules),
+                  lazyload(QuizAttempt.slots))
 
 
 def attempts_of(employee: Employee, quiz: Quiz) -> list[QuizAttempt]:
@@ -256,7 +258,10 @@ def current_slots(attempt: QuizAttempt) -> list[QuizSlot]:
     ).scalars())
 
 
-_SAVED_RESPONSES = select(QuizSlot.id, QuizSlot.response).where(QuizSlot.attempt_id == bindparam("attempt_id"))
+# What grading needs of each slot, read under the claim on the attempt (another request may have saved answers since
+# the attempt was loaded), as plain rows: building twenty slot objects cost more than grading them.
+_SLOTS_TO_GRADE = (select(QuizSlot.id, QuizSlot.question_id, QuizSlot.marks, QuizSlot.layout, QuizSlot.response)
+                   .where(QuizSlot.attempt_id == bindparam("attempt_id")).order_by(QuizSlot.position))
 _INSERT_CHOICES = insert(QuizResponseChoice.__table__)
 _SLOT_GRADES = (update(QuizSlot.__table__).where(QuizSlot.__table__.c.id == bindparam("slot_id"))
                 .values(fraction=bindparam("fraction"), feedback=bindparam("feedback"),
@@ -265,28 +270,30 @@ _SLOT_GRADES = (update(QuizSlot.__table__).where(QuizSlot.__table__.c.id == bind
 
 def _grade_slots(attempt: QuizAttempt) -> list[SlotMark]:
     """Grade every slot as saved now; returns what scoring needs (marks, fraction, waiting for a trainer)."""
-    # The slots (their questions and layouts) are as loaded; only the answers may have been saved by another
-    # request since, so those alone are read again, under the claim on the attempt.
-    saved = dict(db.session.execute(_SAVED_RESPONSES, {"attempt_id": attempt.id}).all())
+    rows = db.session.execute(_SLOTS_TO_GRADE, {"attempt_id": attempt.id}).all()
+    questions = question_versions(row.question_id for row in rows)
     # Written in two statements (grades by primary key, choices as one insert) rather than one per slot and choice.
-    grades, choices, marks = [], [], []
-    for slot in attempt.slots:
-        set_committed_value(slot, "response", saved[slot.id])
-        question = slot.question.data
-        response = qtypes.decode(question, slot.layout, slot.response)
+    grades, choices, marks, responses = [], [], [], {}
+    for slot_id, question_id, slot_marks, layout, saved in rows:
+        question = questions[question_id].data
+        response = qtypes.decode(question, layout, saved)
         grade = qtypes.grade(question, response)
-        grades.append({"slot_id": slot.id, "fraction": grade.fraction, "feedback": list(grade.feedback),
+        grades.append({"slot_id": slot_id, "fraction": grade.fraction, "feedback": list(grade.feedback),
                        "needs_marking": grade.needs_marking})
-        choices += [{"slot_id": slot.id, "question_id": slot.question_id, "choice": choice}
+        responses[slot_id] = saved
+        choices += [{"slot_id": slot_id, "question_id": question_id, "choice": choice}
                     for choice in sorted(set(response_choices(question, response)))]
-        marks.append(SlotMark(slot.marks, grade.fraction, grade.needs_marking))
+        marks.append(SlotMark(slot_marks, grade.fraction, grade.needs_marking))
     if grades:
         db.session.execute(_SLOT_GRADES, grades)
     if choices:
         db.session.execute(_INSERT_CHOICES, choices)
-    for slot, grade in zip(attempt.slots, grades):  # what was just written, without reading it back
-        for name in ("fraction", "feedback", "needs_marking"):
-            set_committed_value(slot, name, grade[name])
+    if "slots" in attempt.__dict__:  # slots the caller holds show what was just written, without reading it back
+        by_id = {grade["slot_id"]: grade for grade in grades}
+        for slot in attempt.slots:
+            set_committed_value(slot, "response", responses[slot.id])
+            for name in ("fraction", "feedback", "needs_marking"):
+                set_committed_value(slot, name, by_id[slot.id][name])
     return marks
 
 

@@ -25,19 +25,26 @@ _loaded_at = time.monotonic()
 
 
 def attach_questions(slots: Iterable[QuizSlot]) -> None:
-    """Give each slot its question version from this process's copies, loading any missing ones in one statement."""
-    global _loaded_at
+    """Give each slot its question version from this process's copies (see `question_versions`)."""
     slots = list(slots)
+    questions = question_versions({slot.question_id for slot in slots})
+    for slot in slots:
+        set_committed_value(slot, "question", questions[slot.question_id])
+
+
+def question_versions(ids: Iterable[int]) -> dict[int, QuizQuestion]:
+    """These question versions by id, from this process's copies, loading any missing ones in one statement."""
+    global _loaded_at
+    ids = set(ids)
     if time.monotonic() - _loaded_at > current_app.config["LMS_COURSE_CACHE_SECONDS"]:
         forget_questions()
-    missing = {slot.question_id for slot in slots} - _copies.keys()
+    missing = ids - _copies.keys()
     if missing:
         if not _copies:
             _loaded_at = time.monotonic()
         with Session(bind=db.session.connection()) as session:  # its own session, so the copies come out detached
             _copies.update((q.id, q) for q in session.execute(_questions_statement(), {"ids": list(missing)}).scalars())
-    for slot in slots:
-        set_committed_value(slot, "question", _copies[slot.question_id])
+    return {question_id: _copies[question_id] for question_id in ids}
 
 
 def forget_questions() -> None:

@@ -132,7 +132,7 @@ def summary(attempt_id: int):
 @bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required(Role.LEARNER)
 def submit(attempt_id: int):
-    attempt = attempts.get_attempt(attempt_id, current_user)
+    attempt = attempts.get_attempt(attempt_id, current_user, with_slots=False)  # grading reads what it needs
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import event, select, text, update
+from sqlalchemy import bindparam, event, select, text, update
 from sqlalchemy.orm import Session
 
 from lms.core.models import utcnow
@@ -26,13 +27,9 @@ _COMMITTED = "lms.xapi.committed_ids"
 def record_statement(subject: str, verb: str, employee_id: int | None, statement: dict) -> int | None:
     """Add a statement to the current transaction; None when `subject` already has a live one."""
     now = utcnow()
-    # ON CONFLICT rather than a savepoint: the caller's transaction is left as it was either way.
-    stmt = (_insert()(XapiStatement)
-            .values(statement_id=statement["id"], subject=subject, verb=verb, employee_id=employee_id,
-                    statement=statement, status="pending", attempts=0, created_at=now, next_attempt_at=now)
-            .on_conflict_do_nothing(index_elements=["subject"], index_where=text("voided_at IS NULL"))
-            .returning(XapiStatement.id))
-    new_id = db.session.execute(stmt).scalar_one_or_none()
+    new_id = db.session.execute(_insert(db.session.get_bind().dialect.name), {
+        "statement_id": statement["id"], "subject": subject, "verb": verb, "employee_id": employee_id,
+        "statement": statement, "now": now}).scalar_one_or_none()
     if new_id is not None:
         db.session.info.setdefault(_QUEUED, []).append(new_id)
     return new_id
@@ -59,12 +56,20 @@ def void_statements(subjects: list[str], voider: dict, now: datetime | None = No
     return recorded
 
 
-def _insert():
-    if db.session.get_bind().dialect.name == "postgresql":
+@cache
+def _insert(dialect: str):
+    """The insert of a pending statement, built once per dialect (every graded attempt and completion records one)."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert
+    # ON CONFLICT rather than a savepoint: the caller's transaction is left as it was either way.
+    return (insert(XapiStatement)
+            .values(statement_id=bindparam("statement_id"), subject=bindparam("subject"), verb=bindparam("verb"),
+                    employee_id=bindparam("employee_id"), statement=bindparam("statement"), status="pending",
+                    attempts=0, created_at=bindparam("now"), next_attempt_at=bindparam("now"))
+            .on_conflict_do_nothing(index_elements=["subject"], index_where=text("voided_at IS NULL"))
+            .returning(XapiStatement.id))
 
 
 @event.listens_for(Session, "after_commit")

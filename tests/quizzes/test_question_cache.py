@@ -99,3 +99,16 @@ def test_copies_older_than_the_setting_are_read_again(app, db, attempt_id, monke
     assert _open(db, attempt_no, person).slots[0].question.data["text"] == data["text"]  # still the copy
     monkeypatch.setitem(app.config, "LMS_COURSE_CACHE_SECONDS", 0)
     assert _open(db, attempt_no, person).slots[0].question.data["text"] == "Restored from elsewhere"
+
+
+def test_a_submit_reads_the_slots_once_as_rows_and_no_question_once_warm(db, attempt_id, statements):
+    attempt_no, person = attempt_id
+    _open(db, attempt_no, person)  # the attempt's pages loaded its questions into the process's copies
+    db.session.remove()
+    statements.clear()
+    graded = submit_attempt(get_attempt(attempt_no, db.session.get(Employee, person), with_slots=False))
+    db.session.commit()
+    slot_reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM quiz_slot" in s]
+    assert len(slot_reads) == 1 and not any("quiz_question" in s for s in statements)
+    assert graded.state == "graded" and graded.percent == 0.0  # nothing was answered
+    assert "slots" not in graded.__dict__  # no slot objects were built

@@ -1,7 +1,9 @@
 """W4: progress writes sustained per second: module completions and quiz submissions, through the services.
 
 Run: `.venv/bin/python -m bench.bench_scale_w4_writes` (sizes and databases: see bench.bench_scale).
-Four processes share the work, each with its own app and connection, started together. A module completion
+One process per core shares the work (as W3's server runs one worker per core), each with its own app and
+connection, started together: more processes than cores only preempt the writer that holds SQLite's lock
+(BENCH_W4_PROCESSES sets another number). A module completion
 is one transaction as the view runs it: the session's user (as Flask-Login loads it), the course, enrolment and
 module by slug and stem, `complete_module` (progress row, the course's completion check, the counters' triggers),
 commit. A quiz submission is one transaction: the session's user, the attempt started and answered beforehand (not
@@ -13,6 +15,7 @@ Targets at 100,000 employees: at least 500 a second on SQLite (WAL) and 1,000 on
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import time
 
@@ -22,7 +25,7 @@ from bench.bench_scale import LABELS, databases, load_note, organizations, secti
 from bench.record import record
 from lms.core.models import UTCDateTime, utcnow
 
-PROCESSES = int(__import__("os").environ.get("BENCH_W4_PROCESSES", "4"))
+PROCESSES = int(os.environ.get("BENCH_W4_PROCESSES", os.cpu_count() or 2))
 COMPLETIONS, SUBMISSIONS = 4000, 1600
 TARGET = {"sqlite": 500, "postgresql": 1000}
 
@@ -193,7 +196,7 @@ def main() -> None:
                       f">= {TARGET[database]:,}: {verdict(largest >= TARGET[database] and not results[-1][1][name][1])}")
             lines.append(f"| {name} | {cells} | {target} |")
         record(section("W4: progress writes", database), f"""
-{PROCESSES} processes started together, each with its own app and connection, on {LABELS[database]}
+{PROCESSES} processes (one per core) started together, each with its own app and connection, on {LABELS[database]}
 {results[0][0].version}{' (WAL)' if database == 'sqlite' else ''}; {COMPLETIONS:,} module completions and up to
 {SUBMISSIONS:,} quiz submissions (attempts started and answered beforehand, untimed), one transaction each through the
 services (loads, `complete_module` or `submit_attempt`, counter triggers, commit). Baseline: as many transactions

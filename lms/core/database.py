@@ -1,4 +1,4 @@
-"""Engine set-up: SQLite pragmas for the embedded default; read-only requests end with a commit."""
+"""Engine set-up: SQLite pragmas and writer queue for the embedded default; read-only requests end with a commit."""
 from __future__ import annotations
 
 import logging
@@ -6,6 +6,8 @@ import logging
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from lms.core.sqlite_writers import QueuedConnection, queue_for
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WROTE = "lms.wrote"  # connection info key: a statement other than SELECT ran in the open transaction
@@ -19,10 +21,17 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def configure_engine(engine: Engine) -> None:
-    """Note which transactions wrote; on SQLite, WAL mode, foreign keys and a busy timeout on every connection."""
+    """Note which transactions wrote; on SQLite, WAL mode, foreign keys, a busy timeout and the writer queue."""
     _note_writes(engine)
     if not is_sqlite(engine):
         return
+    path = engine.url.database
+    queue = queue_for(path) if path and path != ":memory:" and not path.startswith("file:") else None
+
+    @event.listens_for(engine, "do_connect")
+    def _queued_connections(_dialect, _record, _cargs, cparams):
+        if queue is not None:
+            cparams["factory"] = QueuedConnection
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
@@ -32,6 +41,13 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if isinstance(dbapi_connection, QueuedConnection):
+            dbapi_connection.writer_queue = queue
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _queue_before_writing(connection, _cursor, statement, *_args):
+        if _may_write(statement):
+            _queue(connection.connection.dbapi_connection)
 
 
 def begin_write(session) -> None:
@@ -47,7 +63,18 @@ def begin_write(session) -> None:
         return
     raw = connection.connection.dbapi_connection
     if not raw.in_transaction:
+        _queue(raw)
         raw.execute("BEGIN IMMEDIATE")
+
+
+def _queue(dbapi_connection) -> None:
+    if isinstance(dbapi_connection, QueuedConnection):
+        dbapi_connection.before_write()
+
+
+def _may_write(statement: str) -> bool:
+    """Anything but a SELECT may write (a read that says otherwise is only treated as a writer)."""
+    return statement.lstrip()[:6].upper() != "SELECT"
 
 
 def insert_ignoring_duplicates(session, table, rows: list[dict]) -> None:
@@ -65,7 +92,7 @@ def insert_ignoring_duplicates(session, table, rows: list[dict]) -> None:
 def _note_writes(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _note(connection, _cursor, statement, *_args):
-        if statement.lstrip()[:6].upper() != "SELECT":
+        if _may_write(statement):
             connection.info[_WROTE] = True
 
     @event.listens_for(engine, "commit")

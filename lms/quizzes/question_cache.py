@@ -38,13 +38,17 @@ def question_versions(ids: Iterable[int]) -> dict[int, QuizQuestion]:
     ids = set(ids)
     if time.monotonic() - _loaded_at > current_app.config["LMS_COURSE_CACHE_SECONDS"]:
         forget_questions()
-    missing = ids - _copies.keys()
+    # Read into a dict of its own: another thread of the process may drop the copies meanwhile.
+    found = {question_id: copy for question_id in ids if (copy := _copies.get(question_id)) is not None}
+    missing = ids - found.keys()
     if missing:
         if not _copies:
             _loaded_at = time.monotonic()
         with Session(bind=db.session.connection()) as session:  # its own session, so the copies come out detached
-            _copies.update((q.id, q) for q in session.execute(_questions_statement(), {"ids": list(missing)}).scalars())
-    return {question_id: _copies[question_id] for question_id in ids}
+            loaded = {q.id: q for q in session.execute(_questions_statement(), {"ids": list(missing)}).scalars()}
+        _copies.update(loaded)
+        found.update(loaded)
+    return found
 
 
 def forget_questions() -> None:

@@ -1,0 +1,107 @@
+"""SQLite writers queue for the write lock in the kernel instead of in SQLite's sleeping busy handler.
+
+SQLite lets one connection write at a time. The others wait in its busy handler, which sleeps 1, 2, 5,
+10, 15, 20, 25 ... ms between tries, so with several processes writing the lock often lies free while
+every waiter sleeps: four processes made 30% fewer quiz submissions a second than one did alone. Here a
+connection about to start writing first takes an exclusive `flock` on a file beside the database, and
+the kernel wakes the next writer the moment the holder's transaction ends.
+
+The queue only orders who asks SQLite for its lock; SQLite's lock still guards the data, so a writer that
+skips the queue stays correct, only less polite. Two rules keep the queue from deadlocking against that
+lock: a connection waits in the queue only before the first write of its transaction (never while it
+already holds SQLite's lock), and within one process at most one connection holds the queue: the
+process's other connections go straight to SQLite rather than wait behind their own process.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+
+
+class WriterQueue:
+    """The queue of one database file, as seen by this process."""
+
+    def __init__(self, database_path: str):
+        self.path = f"{database_path}-writers.lock"
+        self._guard = threading.Lock()
+        self._holder: sqlite3.Connection | None = None
+        self._fd: int | None = None
+        self._pid: int | None = None
+
+    def enter(self, connection: sqlite3.Connection) -> None:
+        """Wait until no other process's connection is writing (at once if this process holds the queue)."""
+        with self._guard:
+            if self._pid != os.getpid():  # a forked child shares no lock with its parent's file
+                self._fd, self._holder, self._pid = None, None, os.getpid()
+            if self._holder is not None:
+                return
+            self._holder = connection  # claimed before waiting: this process's other connections go on to SQLite
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = self._fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            self._clear(connection)
+            raise
+
+    def leave(self, connection: sqlite3.Connection) -> None:
+        """Let the next writer in, if this connection held the queue."""
+        with self._guard:
+            if self._holder is connection and self._pid == os.getpid():
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                self._holder = None
+
+    def _clear(self, connection: sqlite3.Connection) -> None:
+        with self._guard:
+            if self._holder is connection:
+                self._holder = None
+
+
+_queues: dict[str, WriterQueue] = {}
+_queues_guard = threading.Lock()
+
+
+def queue_for(database_path: str) -> WriterQueue:
+    """The one queue of this database file in this process."""
+    with _queues_guard:
+        return _queues.setdefault(database_path, WriterQueue(database_path))
+
+
+class QueuedConnection(sqlite3.Connection):
+    """A SQLite connection that joins its database's writer queue before its transaction first writes."""
+
+    writer_queue: WriterQueue | None = None
+    _writing = False
+
+    def before_write(self) -> None:
+        """Called before a statement that may write: the transaction's first such statement queues."""
+        if self._writing or self.writer_queue is None:
+            return
+        self.writer_queue.enter(self)
+        self._writing = True
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._done_writing()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._done_writing()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._done_writing()
+
+    def _done_writing(self) -> None:
+        if self._writing:
+            self._writing = False
+            self.writer_queue.leave(self)

@@ -78,8 +78,8 @@ class QueuedConnection(sqlite3.Connection):
 
     def before_write(self) -> None:
         """Called before a statement that may write: the transaction's first such statement queues."""
-        if self._writing or self.writer_queue is None:
-            return
+        if self._writing or self.writer_queue is None or self.isolation_level is None:
+            return  # already queued (or past the queue) in this transaction; in autocommit no transaction ends it
         self.writer_queue.enter(self)
         self._writing = True
 

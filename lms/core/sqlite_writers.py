@@ -11,6 +11,10 @@ skips the queue stays correct, only less polite. Two rules keep the queue from d
 lock: a connection waits in the queue only before the first write of its transaction (never while it
 already holds SQLite's lock), and within one process at most one connection holds the queue: the
 process's other connections go straight to SQLite rather than wait behind their own process.
+
+A queued writer waits as long as the writer ahead of it takes, where SQLite's busy handler would give up after
+its timeout (30 s here): only a transaction longer than that (a very large roster import from the command line)
+makes a difference, and a web request is still bounded by the server's request timeout.
 """
 from __future__ import annotations
 

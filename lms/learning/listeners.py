@@ -16,14 +16,14 @@ def enrol_by_rules(sender, employee_ids: list[int]) -> None:
 @quiz_passed.connect
 def complete_after_quiz(sender, employee_id: int, course_id: int) -> None:
     """A passed quiz may be the last thing a course was waiting for."""
-    from lms.extensions import db
-    from lms.learning.course_cache import cached_course
-    from lms.learning.models import Course
-    from lms.learning.progress import enrolment_of, refresh_completion
+    from sqlalchemy import select
 
-    course = db.session.get(Course, course_id)  # in the session already, as the quiz's course
-    if course is not None and not course.archived:
-        cached_course(course.slug)  # its modules from the process's copy rather than a statement
-    enrolment = enrolment_of(employee_id, course_id)
+    from lms.extensions import db
+    from lms.learning.models import Enrolment
+    from lms.learning.progress import refresh_completion
+
+    enrolment = db.session.execute(
+        select(Enrolment).where(Enrolment.employee_id == employee_id, Enrolment.course_id == course_id)
+    ).scalar_one_or_none()
     if enrolment is not None:
         refresh_completion(enrolment)

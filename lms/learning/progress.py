@@ -34,14 +34,9 @@ def get_course(slug: str) -> Course:
 
 def find_enrolment(employee: Employee, course: Course) -> Enrolment | None:
     """The employee's enrolment in the course, if any."""
-    return enrolment_of(employee.id, course.id)
-
-
-def enrolment_of(employee_id: int, course_id: int) -> Enrolment | None:
-    """The enrolment of this employee in this course, if any."""
     # The caller holds the course, so enrolment.course resolves without loading it (and its modules) again.
     return db.session.execute(_enrolment_statement(),
-                              {"employee_id": employee_id, "course_id": course_id}).scalar_one_or_none()
+                              {"employee_id": employee.id, "course_id": course.id}).scalar_one_or_none()
 
 
 @cache

@@ -112,3 +112,19 @@ def test_a_submit_reads_the_slots_once_as_rows_and_no_question_once_warm(db, att
     assert len(slot_reads) == 1 and not any("quiz_question" in s for s in statements)
     assert graded.state == "graded" and graded.percent == 0.0  # nothing was answered
     assert "slots" not in graded.__dict__  # no slot objects were built
+
+
+def test_each_app_keeps_its_own_copies(app, db, attempt_id):
+    # Two apps in one process (the browser tests serve a demo app beside the test app) have two databases, where
+    # the same id can be two different questions.
+    from flask import Flask
+
+    from lms.quizzes.question_cache import _app_copies
+
+    attempt_no, person = attempt_id
+    mine = _open(db, attempt_no, person).slots[0]
+    other = Flask("other")
+    other.config["LMS_COURSE_CACHE_SECONDS"] = 30
+    with other.app_context():
+        assert mine.question_id not in _app_copies().questions
+    assert _app_copies().questions[mine.question_id] is mine.question

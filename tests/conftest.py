@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from lms import create_app
 from lms.core.roles import Role
@@ -114,6 +114,19 @@ def db(app):
         _db.session.remove()
         _clear_tables(_db.engine)
     limiter.reset()
+
+
+@pytest.fixture
+def sql_statements(db):
+    """The SQL statements sent through the test database while the test reads them."""
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", listener)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from lms.core.models import utcnow
 from lms.learning.completion import outstanding
@@ -22,25 +21,16 @@ def enrolled(db, synced, course, make_employee):
     return learner, enrolment
 
 
-@pytest.fixture
-def statements(db):
-    seen: list[str] = []
-    listener = lambda _conn, _cursor, statement, *_args: seen.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", listener)
-
-
-def test_the_progress_rows_just_read_answer_the_count(db, enrolled, statements):
+def test_the_progress_rows_just_read_answer_the_count(db, enrolled, sql_statements):
     learner, enrolment = enrolled
     first, second = enrolment.course.learner_modules[:2]
     complete_module(learner, enrolment, first)
     view_module(learner, enrolment, second)  # opened, not completed: not counted
     db.session.commit()
     progress_by_module(learner, enrolment.course)
-    statements.clear()
+    sql_statements.clear()
     assert completed_module_count(enrolment) == 1
-    assert statements == []
+    assert sql_statements == []
 
 
 def test_a_completion_in_the_same_session_is_counted(db, enrolled):

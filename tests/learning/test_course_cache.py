@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from lms.core.errors import NotFound
 from lms.learning.progress import get_course
@@ -11,34 +11,21 @@ from lms.learning.sync import sync_courses
 SLUG = "service-recovery-last"
 
 
-@pytest.fixture
-def statements(db):
-    """The SQL statements run while the test reads them."""
-    seen: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def _next_request(db) -> None:
     db.session.remove()  # as the end of a request does: the next one starts with an empty session
 
 
-def test_a_loaded_course_comes_with_its_modules_and_without_a_statement(db, synced, statements):
+def test_a_loaded_course_comes_with_its_modules_and_without_a_statement(db, synced, sql_statements):
     first = get_course(SLUG)
     stems = [m.stem for m in first.live_modules]
-    assert len(stems) >= 3 and any("course" in s.lower() for s in statements)
+    assert len(stems) >= 3 and any("course" in s.lower() for s in sql_statements)
     _next_request(db)
-    statements.clear()
+    sql_statements.clear()
     again = get_course(SLUG)
     assert [m.stem for m in again.live_modules] == stems
     assert again.module(stems[0]).body_html and again.module(stems[0]).course is again
     assert again in db.session
-    assert statements == []
+    assert sql_statements == []
 
 
 def test_a_sync_in_this_process_is_seen_by_the_next_request(db, synced):

@@ -5,7 +5,7 @@ import json
 import random
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from lms.learning.assignments import apply_assignment_rules
 from lms.learning.models import Course
@@ -43,32 +43,20 @@ def _open(db, attempt_no: int, person_id: int):
     return get_attempt(attempt_no, db.session.get(Employee, person_id))
 
 
-@pytest.fixture
-def statements(db):
-    seen: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def _stored(db, question_id: int) -> dict:
     """The question as its row holds it, read in a session of its own."""
     return db.session.execute(select(QuizQuestion.data).where(QuizQuestion.id == question_id)).scalar_one()
 
 
-def test_an_attempts_questions_are_its_rows_and_need_no_statement_once_loaded(db, attempt_id, statements):
+def test_an_attempts_questions_are_its_rows_and_need_no_statement_once_loaded(db, attempt_id, sql_statements):
     attempt_no, person = attempt_id
     first = _open(db, attempt_no, person)
     loaded = {slot.position: (slot.question_id, slot.question.data) for slot in first.slots}
-    assert sum("FROM quiz_question" in s for s in statements) == 1
-    statements.clear()
+    assert sum("FROM quiz_question" in s for s in sql_statements) == 1
+    sql_statements.clear()
     again = _open(db, attempt_no, person)
     assert {slot.position: (slot.question.id, slot.question.data) for slot in again.slots} == loaded
-    assert not any("quiz_question" in s for s in statements)
+    assert not any("quiz_question" in s for s in sql_statements)
     for slot in again.slots:
         assert slot.question.data == _stored(db, slot.question_id)
         assert slot.question.has_marks == (slot.question.qtype != "description")
@@ -101,15 +89,15 @@ def test_copies_older_than_the_setting_are_read_again(app, db, attempt_id, monke
     assert _open(db, attempt_no, person).slots[0].question.data["text"] == "Restored from elsewhere"
 
 
-def test_a_submit_reads_the_slots_once_as_rows_and_no_question_once_warm(db, attempt_id, statements):
+def test_a_submit_reads_the_slots_once_as_rows_and_no_question_once_warm(db, attempt_id, sql_statements):
     attempt_no, person = attempt_id
     _open(db, attempt_no, person)  # the attempt's pages loaded its questions into the process's copies
     db.session.remove()
-    statements.clear()
+    sql_statements.clear()
     graded = submit_attempt(get_attempt(attempt_no, db.session.get(Employee, person), with_slots=False))
     db.session.commit()
-    slot_reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM quiz_slot" in s]
-    assert len(slot_reads) == 1 and not any("quiz_question" in s for s in statements)
+    slot_reads = [s for s in sql_statements if s.lstrip().startswith("SELECT") and "FROM quiz_slot" in s]
+    assert len(slot_reads) == 1 and not any("quiz_question" in s for s in sql_statements)
     assert graded.state == "graded" and graded.percent == 0.0  # nothing was answered
     assert "slots" not in graded.__dict__  # no slot objects were built
 

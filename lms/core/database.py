@@ -27,10 +27,9 @@ def configure_engine(engine: Engine) -> None:
         return
     path = engine.url.database
     queue = queue_for(path) if path and path != ":memory:" and not path.startswith("file:") else None
-
-    @event.listens_for(engine, "do_connect")
-    def _queued_connections(_dialect, _record, _cargs, cparams):
-        if queue is not None:
+    if queue is not None:
+        @event.listens_for(engine, "do_connect")
+        def _queued_connections(_dialect, _record, _cargs, cparams):
             cparams["factory"] = QueuedConnection
 
     @event.listens_for(engine, "connect")
@@ -43,11 +42,6 @@ def configure_engine(engine: Engine) -> None:
         cursor.close()
         if isinstance(dbapi_connection, QueuedConnection):
             dbapi_connection.writer_queue = queue
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _queue_before_writing(connection, _cursor, statement, *_args):
-        if _may_write(statement):
-            _queue(connection.connection.dbapi_connection)
 
 
 def begin_write(session) -> None:
@@ -68,6 +62,7 @@ def begin_write(session) -> None:
 
 
 def _queue(dbapi_connection) -> None:
+    """Queue a SQLite connection for the write lock (other connections have no queue)."""
     if isinstance(dbapi_connection, QueuedConnection):
         dbapi_connection.before_write()
 
@@ -94,6 +89,7 @@ def _note_writes(engine: Engine) -> None:
     def _note(connection, _cursor, statement, *_args):
         if _may_write(statement):
             connection.info[_WROTE] = True
+            _queue(connection.connection.dbapi_connection)  # SQLite: join the writer queue first
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")

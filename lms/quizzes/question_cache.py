@@ -1,4 +1,4 @@
-"""Question versions kept per process: every page of an attempt, its saves and its grading read its questions.
+"""Question versions kept per app in each process: every page of an attempt, its saves and its grading read its questions.
 
 A question row never changes once written (an edit makes a new version and archives the old one, and
 attempts do not read `archived`), so a copy loaded once serves every later attempt in the process

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lms.core.sqlite_writers import QueuedConnection, queue_for
+from lms.core.sqlite_writers import AUTOCHECKPOINT_PAGES, QueuedConnection, queue_for
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WROTE = "lms.wrote"  # connection info key: a statement other than SELECT ran in the open transaction
@@ -42,6 +42,7 @@ def configure_engine(engine: Engine) -> None:
         cursor.close()
         if isinstance(dbapi_connection, QueuedConnection):
             dbapi_connection.writer_queue = queue
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
 
 
 def begin_write(session) -> None:

@@ -119,3 +119,30 @@ def test_another_process_waits_in_the_queue_until_the_writer_commits(engine):
     assert child.exitcode == 0
     with engine.connect() as connection:
         assert connection.execute(text("SELECT body FROM note ORDER BY id")).scalars().all() == ["parent", "child"]
+
+
+def _in_database_file(engine) -> int:
+    """Notes in the database file itself, not counting what still waits in the write-ahead log."""
+    with sqlite3.connect(f"file:{engine.url.database}?mode=ro&immutable=1", uri=True) as reader:
+        return reader.execute("SELECT count(*) FROM note").fetchone()[0]
+
+
+def test_the_log_is_copied_back_after_every_hundred_write_transactions_not_inside_a_commit(engine):
+    from lms.core.sqlite_writers import AUTOCHECKPOINT_PAGES, CHECKPOINT_EVERY
+
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == AUTOCHECKPOINT_PAGES
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # start from an empty log, whatever the set-up left
+        queue_for(engine.url.database)._commits = 0
+        for n in range(CHECKPOINT_EVERY - 1):
+            connection.execute(text("INSERT INTO note (body) VALUES (:n)"), {"n": n})
+            connection.commit()
+        assert _in_database_file(engine) == 0  # all still in the log: no commit checkpointed
+        connection.execute(text("SELECT count(*) FROM note")).scalar()
+        connection.commit()  # a transaction that only read counts for nothing
+        assert _in_database_file(engine) == 0
+        connection.execute(text("INSERT INTO note (body) VALUES ('last')"))
+        connection.commit()
+        assert _in_database_file(engine) == CHECKPOINT_EVERY
+        assert not _held_elsewhere(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -175,9 +175,10 @@ def _lock_open(attempt: QuizAttempt, now: datetime) -> bool:
 # Built once, on the table: the statements of saving and submitting cost more to build than to run.
 _ATTEMPTS = QuizAttempt.__table__
 _CLAIM_OPEN = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.state == "in_progress")
-               .values(last_saved_at=bindparam("now")))
+               .values(last_saved_at=bindparam("now"), saves=_ATTEMPTS.c.saves + 1))
 _CLOSE_OPEN = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.state == "in_progress")
                .values(state="submitted", submitted_at=bindparam("now"), timed_out=bindparam("timed_out")))
+_CLOSE_UNSAVED_SINCE = _CLOSE_OPEN.where(_ATTEMPTS.c.saves == bindparam("seen_saves"))
 
 
 def save_answers(attempt: QuizAttempt, answers: dict[int, Any], now: datetime | None = None) -> SaveOutcome:
@@ -224,14 +225,21 @@ def submit_attempt(attempt: QuizAttempt, now: datetime | None = None) -> QuizAtt
 
 def close_attempt(attempt: QuizAttempt, now: datetime, timed_out: bool = False) -> bool:
     """Move an open attempt to submitted and grade it; False if another request closed it first."""
-    claimed = db.session.execute(_CLOSE_OPEN, {"attempt_id": attempt.id, "now": now, "timed_out": timed_out}).rowcount
-    if not claimed:
-        db.session.refresh(attempt)
-        return False
+    # Graded before the attempt's row is taken, so that other writers (on SQLite: every other writer) wait only for
+    # the writes. The claim holds only while no answer was saved since the save count was read; else the answers
+    # are read and graded again under the claim.
+    params = {"attempt_id": attempt.id, "now": now, "timed_out": timed_out}
+    seen_saves = attempt.saves
+    grading = _grade_saved(attempt)
+    if not db.session.execute(_CLOSE_UNSAVED_SINCE, {**params, "seen_saves": seen_saves}).rowcount:
+        if not db.session.execute(_CLOSE_OPEN, params).rowcount:
+            db.session.refresh(attempt)
+            return False
+        grading = _grade_saved(attempt)
     # What the update wrote, without reading it back (the rest of the row did not change).
     for name, value in (("state", "submitted"), ("submitted_at", now), ("timed_out", timed_out)):
         set_committed_value(attempt, name, value)
-    finish_if_marked(attempt, now, _grade_slots(attempt))
+    finish_if_marked(attempt, now, _write_grading(attempt, grading))
     return True
 
 
@@ -258,8 +266,7 @@ def current_slots(attempt: QuizAttempt) -> list[QuizSlot]:
     ).scalars())
 
 
-# What grading needs of each slot, read under the claim on the attempt (another request may have saved answers since
-# the attempt was loaded), as plain rows: building twenty slot objects cost more than grading them.
+# What grading needs of each slot, as plain rows: building twenty slot objects cost more than grading them.
 _SLOTS_TO_GRADE = (select(QuizSlot.id, QuizSlot.question_id, QuizSlot.marks, QuizSlot.layout, QuizSlot.response)
                    .where(QuizSlot.attempt_id == bindparam("attempt_id")).order_by(QuizSlot.position))
 _INSERT_CHOICES = insert(QuizResponseChoice.__table__)
@@ -268,33 +275,57 @@ _SLOT_GRADES = (update(QuizSlot.__table__).where(QuizSlot.__table__.c.id == bind
                         needs_marking=bindparam("needs_marking")))
 
 
-def _grade_slots(attempt: QuizAttempt) -> list[SlotMark]:
-    """Grade every slot as saved now; returns what scoring needs (marks, fraction, waiting for a trainer)."""
+@dataclass(frozen=True)
+class SlotMark:
+    """What scoring needs of one slot."""
+
+    marks: float
+    fraction: float | None
+    needs_marking: bool
+
+
+@dataclass
+class _Grading:
+    """Every slot graded on its saved answer, not yet written."""
+
+    grades: list[dict] = field(default_factory=list)  # per slot: fraction, feedback, waiting for a trainer
+    choices: list[dict] = field(default_factory=list)  # response choices, for the statistics
+    marks: list[SlotMark] = field(default_factory=list)  # what scoring needs
+    responses: dict[int, Any] = field(default_factory=dict)  # slot id -> the saved answer graded
+
+
+def _grade_saved(attempt: QuizAttempt) -> _Grading:
+    """Grade every slot on the answer saved now, writing nothing."""
     rows = db.session.execute(_SLOTS_TO_GRADE, {"attempt_id": attempt.id}).all()
     questions = question_versions(row.question_id for row in rows)
-    # Written in two statements (grades by primary key, choices as one insert) rather than one per slot and choice.
-    grades, choices, marks, responses = [], [], [], {}
+    grading = _Grading()
     for slot_id, question_id, slot_marks, layout, saved in rows:
         question = questions[question_id].data
         response = qtypes.decode(question, layout, saved)
         grade = qtypes.grade(question, response)
-        grades.append({"slot_id": slot_id, "fraction": grade.fraction, "feedback": list(grade.feedback),
-                       "needs_marking": grade.needs_marking})
-        responses[slot_id] = saved
-        choices += [{"slot_id": slot_id, "question_id": question_id, "choice": choice}
-                    for choice in sorted(set(response_choices(question, response)))]
-        marks.append(SlotMark(slot_marks, grade.fraction, grade.needs_marking))
-    if grades:
-        db.session.execute(_SLOT_GRADES, grades)
-    if choices:
-        db.session.execute(_INSERT_CHOICES, choices)
+        grading.grades.append({"slot_id": slot_id, "fraction": grade.fraction, "feedback": list(grade.feedback),
+                               "needs_marking": grade.needs_marking})
+        grading.responses[slot_id] = saved
+        grading.choices += [{"slot_id": slot_id, "question_id": question_id, "choice": choice}
+                            for choice in sorted(set(response_choices(question, response)))]
+        grading.marks.append(SlotMark(slot_marks, grade.fraction, grade.needs_marking))
+    return grading
+
+
+def _write_grading(attempt: QuizAttempt, grading: _Grading) -> list[SlotMark]:
+    """Store the slots' grades and response choices; returns what scoring needs."""
+    # Two statements (grades by primary key, choices as one insert) rather than one per slot and choice.
+    if grading.grades:
+        db.session.execute(_SLOT_GRADES, grading.grades)
+    if grading.choices:
+        db.session.execute(_INSERT_CHOICES, grading.choices)
     if "slots" in attempt.__dict__:  # slots the caller holds show what was just written, without reading it back
-        by_id = {grade["slot_id"]: grade for grade in grades}
+        by_id = {grade["slot_id"]: grade for grade in grading.grades}
         for slot in attempt.slots:
-            set_committed_value(slot, "response", responses[slot.id])
+            set_committed_value(slot, "response", grading.responses[slot.id])
             for name in ("fraction", "feedback", "needs_marking"):
                 set_committed_value(slot, name, by_id[slot.id][name])
-    return marks
+    return grading.marks
 
 
 def response_choices(question: dict[str, Any], response: Any) -> list[str]:
@@ -310,15 +341,6 @@ def response_choices(question: dict[str, Any], response: Any) -> list[str]:
         return [f"{stem}:{choice}" for stem, choice in response.items()]
     text = str(response).strip().lower()
     return [text[:255]] if text else []
-
-
-@dataclass(frozen=True)
-class SlotMark:
-    """What scoring needs of one slot."""
-
-    marks: float
-    fraction: float | None
-    needs_marking: bool
 
 
 def finish_if_marked(attempt: QuizAttempt, now: datetime, slots: list | None = None) -> None:

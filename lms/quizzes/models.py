@@ -113,6 +113,7 @@ class QuizAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[datetime | None]
     last_saved_at: Mapped[datetime | None]
+    saves: Mapped[int] = mapped_column(default=0)  # answers saved so far: a submit graded on older ones grades again
     submitted_at: Mapped[datetime | None]
     graded_at: Mapped[datetime | None]
     timed_out: Mapped[bool] = mapped_column(default=False)

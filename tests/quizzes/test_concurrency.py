@@ -155,3 +155,75 @@ def test_saves_racing_a_submit_never_change_a_graded_attempt(db, browsers):
     # Saves that got in before the submit are graded; none lands after it (a saved but ungraded answer).
     assert all((s.fraction == 1.0) == s.answered for s in row.slots)
     assert row.score == sum(s.answered for s in row.slots)
+
+
+def _answers(attempt, right: bool) -> dict[int, str]:
+    """Every slot answered right, or wrong, as the attempt page would send it."""
+    answers = {}
+    for slot in attempt.slots:
+        question = slot.question.data
+        if question["type"] == "truefalse":
+            answers[slot.position] = "true" if right else "false"
+        else:
+            answers[slot.position] = next(k for k, i in slot.layout["choices"]
+                                          if (question["answers"][i]["fraction"] == 1) == right)
+    return answers
+
+
+def test_a_save_landing_after_the_early_grading_is_graded_again_under_the_claim(app, db, quiz, make_employee,
+                                                                                  monkeypatch):
+    from lms.quizzes import attempts as service
+
+    learner = make_employee()
+    enrol(learner, quiz.course)
+    attempt = service.start_attempt(learner, quiz)
+    service.save_answers(attempt, _answers(attempt, right=False))
+    db.session.commit()
+    attempt_id, learner_id = attempt.id, learner.id
+
+    def other_tab_saves_right_answers():
+        with app.app_context():  # its own session and connection, committed before the submit claims the row
+            from lms.extensions import db as other_db
+            from lms.org.models import Employee
+
+            other = service.get_attempt(attempt_id, other_db.session.get(Employee, learner_id))
+            assert service.save_answers(other, _answers(other, right=True)).saved
+            other_db.session.commit()
+
+    gradings = []
+    grade_saved = service._grade_saved
+
+    def grade_then_let_the_other_tab_save(attempt):
+        gradings.append(grade_saved(attempt))
+        if len(gradings) == 1:
+            saver = threading.Thread(target=other_tab_saves_right_answers)
+            saver.start()
+            saver.join(timeout=60)
+        return gradings[-1]
+
+    monkeypatch.setattr(service, "_grade_saved", grade_then_let_the_other_tab_save)
+    db.session.expire_all()
+    submitted = service.submit_attempt(service.get_attempt(attempt_id, learner))
+    db.session.commit()
+    assert len(gradings) == 2  # the claim saw the save count move, and graded the answers again
+    assert gradings[0].marks != gradings[1].marks
+    assert (submitted.state, submitted.score, submitted.passed) == ("graded", 2.0, True)
+    (row,) = attempts(db)
+    assert (row.score, row.saves) == (2.0, 2) and all(slot.fraction == 1.0 for slot in row.slots)
+
+
+def test_a_submit_with_no_save_since_its_grading_grades_once(db, quiz, make_employee, monkeypatch):
+    from lms.quizzes import attempts as service
+
+    learner = make_employee()
+    enrol(learner, quiz.course)
+    attempt = service.start_attempt(learner, quiz)
+    service.save_answers(attempt, _answers(attempt, right=True))
+    db.session.commit()
+    calls = []
+    grade_saved = service._grade_saved
+    monkeypatch.setattr(service, "_grade_saved", lambda a: calls.append(a.id) or grade_saved(a))
+    db.session.expire_all()
+    submitted = service.submit_attempt(service.get_attempt(attempt.id, learner))
+    db.session.commit()
+    assert calls == [attempt.id] and (submitted.score, submitted.passed) == (2.0, True)

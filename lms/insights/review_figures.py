@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, func, literal, or_, select, union_all
 
 from lms.core.models import UTCDateTime
 from lms.extensions import db
@@ -107,15 +107,15 @@ def review_trend(today: date, provider_id: int | None = None, count: int = TREND
     if provider_id is not None:
         due = due.where(ServiceDependency.provider_id == provider_id)
     pairs = due.distinct().subquery("due_pairs")
-    # Whether a written review has an action, asked of its own rows (by index) rather than of a count of every action.
-    answered = exists().where(ServiceReviewAction.review_id == ServiceReview.id)
+    actions = _action_counts()
     stmt = (
         select(pairs.c.period, func.count(), func.count(ServiceReview.id),
-               func.coalesce(func.sum(case((answered, 1), else_=0)), 0))
+               func.count(ServiceReview.id).filter(actions.c.actions > 0))
         .select_from(pairs)
         .outerjoin(ServiceReview, and_(ServiceReview.department_id == pairs.c.department_id,
                                        ServiceReview.provider_id == pairs.c.provider_id,
                                        ServiceReview.period == pairs.c.period))
+        .outerjoin(actions, actions.c.review_id == ServiceReview.id)
         .group_by(pairs.c.period)
     )
     found = {period: (due, submitted, answered) for period, due, submitted, answered in db.session.execute(stmt)}

@@ -64,12 +64,13 @@ def _insert(dialect: str):
     else:
         from sqlalchemy.dialects.sqlite import insert
     # ON CONFLICT rather than a savepoint: the caller's transaction is left as it was either way.
-    return (insert(XapiStatement)
+    table = XapiStatement.__table__  # a Core insert: the ORM's bulk-insert path cost more than the statement
+    return (insert(table)
             .values(statement_id=bindparam("statement_id"), subject=bindparam("subject"), verb=bindparam("verb"),
                     employee_id=bindparam("employee_id"), statement=bindparam("statement"), status="pending",
                     attempts=0, created_at=bindparam("now"), next_attempt_at=bindparam("now"))
             .on_conflict_do_nothing(index_elements=["subject"], index_where=text("voided_at IS NULL"))
-            .returning(XapiStatement.id))
+            .returning(table.c.id))
 
 
 @event.listens_for(Session, "after_commit")

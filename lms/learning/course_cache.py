@@ -32,14 +32,20 @@ def cached_course(slug: str) -> Course | None:
     """The live course with this slug (and its modules) in the request's session, or None."""
     copies: dict[str, _Copy] = current_app.extensions.setdefault("lms.course_cache", {})
     copy = copies.get(slug)
-    if copy is None or copy.generation != _generation or \
-            time.monotonic() - copy.loaded_at > current_app.config["LMS_COURSE_CACHE_SECONDS"]:
+    if copy is None or not still_fresh(copy.loaded_at, copy.generation, _generation):
         copy = _load(slug)
         if copy is None:
             copies.pop(slug, None)
             return None
         copies[slug] = copy
     return db.session.merge(copy.course, load=False)
+
+
+def still_fresh(loaded_at: float, generation: int, current_generation: int) -> bool:
+    """Whether a process's copy (of courses, or of quiz questions) may still serve: nothing in the process dropped
+    copies since it was loaded, and it is younger than LMS_COURSE_CACHE_SECONDS (`loaded_at` from time.monotonic)."""
+    return generation == current_generation and \
+        time.monotonic() - loaded_at <= current_app.config["LMS_COURSE_CACHE_SECONDS"]
 
 
 def forget_courses() -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.extensions import db
+from lms.learning.course_cache import still_fresh
 from lms.quizzes.models import QuizQuestion, QuizSlot
 
 _generation = 0  # moved by `forget_questions`: every app's copies made before it are dropped
@@ -65,8 +66,7 @@ def forget_questions() -> None:
 def _app_copies() -> _Copies:
     """The current app's copies, new ones when they are older than the setting or were forgotten."""
     copies = current_app.extensions.get("lms.question_cache")
-    if copies is None or copies.generation != _generation or \
-            time.monotonic() - copies.loaded_at > current_app.config["LMS_COURSE_CACHE_SECONDS"]:
+    if copies is None or not still_fresh(copies.loaded_at, copies.generation, _generation):
         # Replaced, not cleared: a request of another thread may still read the old ones.
         copies = current_app.extensions["lms.question_cache"] = _Copies(generation=_generation)
     return copies

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from lms import create_app
 from lms.core.roles import Role
@@ -19,7 +19,7 @@ from lms.extensions import limiter
 from lms.learning.course_cache import forget_courses
 from lms.quizzes.question_cache import forget_questions
 
-from tests.helpers import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD, counting
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,14 +119,8 @@ def db(app):
 @pytest.fixture
 def sql_statements(db):
     """The SQL statements sent through the test database while the test reads them."""
-    seen: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", listener)
+    with counting(db.engine) as seen:
+        yield seen
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -12,3 +16,18 @@ def csrf_token_from(html: str) -> str:
         r'value="([^"]+)"[^>]*name="csrf_token"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@contextmanager
+def counting(engine) -> Iterator[list[str]]:
+    """The SQL statements sent through the engine inside the block."""
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

@@ -1,10 +1,7 @@
 """The statements a call issues do not grow with the page size nor with the size of the organization."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, timedelta
-
-from sqlalchemy import event
 
 from lms.api import tokens
 from lms.core.roles import Role
@@ -12,25 +9,12 @@ from lms.extensions import db as _db
 from lms.insights.models import ServiceIdea
 from lms.learning.models import Enrolment
 from lms.workshops.models import Booking, SessionTrainer
+from tests.helpers import counting
 
 CALLS = [("/api/v1/participation/organization", {}), ("/api/v1/participation/kind", {}),
          ("/api/v1/participation/site", {}), ("/api/v1/participation/department", {}), ("/api/v1/enrolments", {}),
          ("/api/v1/enrolments", {"state": "overdue"}), ("/api/v1/workshop/sessions", {}),
          ("/api/v1/workshop/bookings", {}), ("/api/v1/ideas", {}), ("/api/v1/ideas/summary", {})]
-
-
-@contextmanager
-def counting(engine):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def statements_of(client, limit: int) -> dict:

@@ -1,26 +1,10 @@
 """The number of SQL statements a page issues does not grow with the size of the organization."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event
-
 from lms.core.roles import Role
-
-
-@contextmanager
-def counting(engine):
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+from tests.helpers import counting
 
 
 def grow(db, make_employee, org, per_department: int, seed: int):

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from lms.extensions import db as _db
 from lms.learning.course_cache import forget_courses
@@ -16,21 +15,6 @@ from lms.quizzes.question_cache import forget_questions
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SEED = 3
-
-
-@contextmanager
-def counting(engine):
-    """The SQL statements sent through the engine inside the block."""
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def clear_database(engine) -> None:

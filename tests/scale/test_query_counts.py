@@ -16,8 +16,8 @@ import time_machine
 from sqlalchemy import func, select
 
 from lms.extensions import db as _db
-from tests.helpers import TEST_PASSWORD
-from tests.scale.conftest import clear_database, counting, seed_demo_and_generate
+from tests.helpers import TEST_PASSWORD, counting
+from tests.scale.conftest import clear_database, seed_demo_and_generate
 
 SMALL, LARGE = 30, 300
 FIXED_DAY = datetime(2027, 3, 10, 10, 0, tzinfo=timezone.utc)

@@ -5,10 +5,11 @@ from datetime import datetime
 from functools import cache
 
 from flask_babel import ngettext
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.errors import NotFound, PermissionDenied
 from lms.core.markers import N_
@@ -112,11 +113,30 @@ def view_module(employee: Employee, enrolment: Enrolment, module: CourseModule, 
     """Record that the learner opened (or, `completing`, completed) a module; the course resumes here next time."""
     now = utcnow()
     row = _touch_progress(employee, module, now, completing)
-    if enrolment.started_at is None:
-        enrolment.started_at = now
-    enrolment.last_module_id = module.id
-    db.session.flush()
+    _resume_here(enrolment, module, now)
     return row
+
+
+_ENROLMENTS = Enrolment.__table__
+_RESUME_AT = (update(_ENROLMENTS).where(_ENROLMENTS.c.id == bindparam("enrolment_id"))
+              .values(last_module_id=bindparam("module_id")))
+# A first visit also starts the enrolment; started_at stays out of the other statement because the counters'
+# trigger fires on every update that names it.
+_START_AND_RESUME_AT = (_RESUME_AT.values(started_at=func.coalesce(_ENROLMENTS.c.started_at, bindparam("now")))
+                        .returning(_ENROLMENTS.c.started_at))
+
+
+def _resume_here(enrolment: Enrolment, module: CourseModule, now: datetime) -> None:
+    """Point the enrolment at this module (and start it), with one prebuilt UPDATE rather than a unit-of-work flush."""
+    params = {"enrolment_id": enrolment.id, "module_id": module.id}
+    if enrolment.started_at is None:
+        started_at = db.session.execute(_START_AND_RESUME_AT, {**params, "now": now}).scalar_one()
+        set_committed_value(enrolment, "started_at", started_at)
+    else:
+        db.session.execute(_RESUME_AT, params)
+    set_committed_value(enrolment, "last_module_id", module.id)
+    if "last_module" in enrolment.__dict__:
+        db.session.expire(enrolment, ["last_module"])
 
 
 def complete_module(employee: Employee, enrolment: Enrolment, module: CourseModule) -> bool:

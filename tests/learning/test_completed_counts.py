@@ -57,3 +57,19 @@ def test_every_module_done_leaves_the_quiz_then_a_pass_completes_the_course(db, 
                                graded_at=now, max_score=10.0, score=9.0, percent=90.0, passed=True))
     db.session.flush()
     assert refresh_completion(enrolment) and enrolment.completed_at is not None
+
+
+def test_visits_start_the_enrolment_once_and_move_the_resume_point(db, enrolled, sql_statements):
+    learner, enrolment = enrolled
+    first, second = enrolment.course.learner_modules[:2]
+    view_module(learner, enrolment, first)
+    started = enrolment.started_at
+    assert started is not None and enrolment.last_module is first
+    view_module(learner, enrolment, second)
+    # The object shows what was written, and nothing is left for a flush to write again.
+    assert enrolment.started_at == started and enrolment.last_module is second
+    assert not db.session.dirty
+    db.session.commit()
+    db.session.expire_all()
+    assert enrolment.started_at == started and enrolment.last_module_id == second.id
+    assert sum("UPDATE enrolment" in s for s in sql_statements) == 2

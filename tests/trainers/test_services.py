@@ -16,7 +16,7 @@ from lms.trainers.models import Certification, PathStep
 from lms.trainers.observations import record_teach_back
 from lms.trainers.path import TransitionRefused
 from lms.trainers.promotion import promote_to_lead_trainer
-from lms.trainers.queries import delivered_sessions, delivery_record
+from lms.trainers.queries import delivered_sessions, delivery_record, pipeline_by_site
 from lms.trainers.validity import expiry_for
 
 from tests.trainers.conftest import PASSING, TODAY
@@ -333,3 +333,16 @@ def test_promotion_threshold_is_configurable_and_needs_a_valid_certification(wor
 def test_certifications_are_per_course_rows(world, db):
     rows = db.session.execute(select(Certification).where(Certification.employee_id == world.trainer.id)).scalars().all()
     assert len(rows) == 1 and rows[0].course_id == world.workshop.id
+
+
+def test_the_site_pipeline_leaves_out_people_who_have_left(world, db):
+    nominee = world.member_at("nominated").employee
+
+    def figures():
+        (site,) = [s for s in pipeline_by_site(world.workshop, TODAY) if s.site.id == world.site.id]
+        return site.nominated, site.certified
+
+    assert figures() == (1, 2)  # the nominee; the lead trainer and the trainer
+    nominee.active = world.trainer.active = False
+    db.session.commit()
+    assert figures() == (0, 1)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, make_transient_to_detached, mapped_column, registry
+from sqlalchemy.orm.attributes import set_committed_value
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,3 +52,17 @@ class TimestampMixin:
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def as_loaded(session: Session, model: type[Base], values: dict):
+    """The session's `model` instance for a row a Core statement just wrote, holding `values` as if loaded."""
+    key = session.identity_key(model, tuple(values[column.key] for column in inspect(model).primary_key))
+    instance = session.identity_map.get(key)
+    if instance is None:
+        instance = model(**values)
+        make_transient_to_detached(instance)  # its values count as loaded, not as changes to write
+        session.add(instance)
+    else:
+        for name, value in values.items():
+            set_committed_value(instance, name, value)
+    return instance

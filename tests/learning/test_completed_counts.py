@@ -73,3 +73,19 @@ def test_visits_start_the_enrolment_once_and_move_the_resume_point(db, enrolled,
     db.session.expire_all()
     assert enrolment.started_at == started and enrolment.last_module_id == second.id
     assert sum("UPDATE enrolment" in s for s in sql_statements) == 2
+
+
+def test_the_progress_row_written_is_the_sessions_instance_as_stored(db, enrolled):
+    learner, enrolment = enrolled
+    first = enrolment.course.learner_modules[0]
+    opened = view_module(learner, enrolment, first)
+    assert opened in db.session and opened.completed_at is None and not db.session.dirty
+    loaded = progress_by_module(learner, enrolment.course)[first.id]
+    complete_module(learner, enrolment, first)
+    # The instance read before shows the completion without being read again, and a later visit returns it.
+    assert loaded is opened and loaded.completed_at is not None
+    assert view_module(learner, enrolment, first) is loaded
+    assert loaded.first_viewed_at <= loaded.last_viewed_at and not db.session.dirty
+    db.session.commit()
+    db.session.expire_all()
+    assert loaded.completed_at is not None

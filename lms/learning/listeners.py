@@ -16,14 +16,9 @@ def enrol_by_rules(sender, employee_ids: list[int]) -> None:
 @quiz_passed.connect
 def complete_after_quiz(sender, employee_id: int, course_id: int) -> None:
     """A passed quiz may be the last thing a course was waiting for."""
-    from sqlalchemy import select
+    from lms.learning.progress import enrolment_of, modules_left, refresh_completion
 
-    from lms.extensions import db
-    from lms.learning.models import Enrolment
-    from lms.learning.progress import refresh_completion
-
-    enrolment = db.session.execute(
-        select(Enrolment).where(Enrolment.employee_id == employee_id, Enrolment.course_id == course_id)
-    ).scalar_one_or_none()
-    if enrolment is not None:
+    enrolment = enrolment_of(employee_id, course_id)
+    # Most quizzes are passed before the last module: one count settles them, without loading the course's modules.
+    if enrolment is not None and enrolment.completed_at is None and not modules_left(enrolment):
         refresh_completion(enrolment)

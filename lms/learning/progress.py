@@ -35,9 +35,14 @@ def get_course(slug: str) -> Course:
 
 def find_enrolment(employee: Employee, course: Course) -> Enrolment | None:
     """The employee's enrolment in the course, if any."""
+    return enrolment_of(employee.id, course.id)
+
+
+def enrolment_of(employee_id: int, course_id: int) -> Enrolment | None:
+    """The enrolment of this employee in this course, if any."""
     # The caller holds the course, so enrolment.course resolves without loading it (and its modules) again.
     return db.session.execute(_enrolment_statement(),
-                              {"employee_id": employee.id, "course_id": course.id}).scalar_one_or_none()
+                              {"employee_id": employee_id, "course_id": course_id}).scalar_one_or_none()
 
 
 @cache
@@ -159,6 +164,22 @@ def refresh_completion(enrolment: Enrolment) -> bool:
     issue_certificate(enrolment)
     course_completed.send(None, enrolment=enrolment)
     return True
+
+
+def modules_left(enrolment: Enrolment) -> int:
+    """How many live learner modules of the course the enrolled employee has not completed (one statement)."""
+    return db.session.execute(_modules_left_statement(),
+                              {"employee_id": enrolment.employee_id, "course_id": enrolment.course_id}).scalar_one()
+
+
+@cache
+def _modules_left_statement():
+    done = (select(ModuleProgress.id)
+            .where(ModuleProgress.module_id == CourseModule.id, ModuleProgress.employee_id == bindparam("employee_id"),
+                   ModuleProgress.completed_at.is_not(None)))
+    return (select(func.count()).select_from(CourseModule)
+            .where(CourseModule.course_id == bindparam("course_id"), CourseModule.archived.is_(False),
+                   CourseModule.for_role == "learner", ~done.exists()))
 
 
 def completed_module_count(enrolment: Enrolment) -> int:

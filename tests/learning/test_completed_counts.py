@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from lms.core.models import utcnow
+from lms.core.signals import quiz_passed
 from lms.learning.completion import outstanding
-from lms.learning.progress import (complete_module, completed_module_count, enrol, progress_by_module,
+from lms.learning.progress import (complete_module, completed_module_count, enrol, modules_left, progress_by_module,
                                    refresh_completion, view_module)
 from lms.quizzes.assembly import quiz_for
 from lms.quizzes.models import QuizAttempt
@@ -52,10 +53,7 @@ def test_every_module_done_leaves_the_quiz_then_a_pass_completes_the_course(db, 
     assert [complete_module(learner, enrolment, module) for module in course.learner_modules] == \
         [False] * len(course.learner_modules)
     assert outstanding(enrolment) == [f"Pass the quiz ({quiz.pass_mark:g}% needed)."]
-    now = utcnow()
-    db.session.add(QuizAttempt(quiz_id=quiz.id, employee_id=learner.id, number=1, state="graded", submitted_at=now,
-                               graded_at=now, max_score=10.0, score=9.0, percent=90.0, passed=True))
-    db.session.flush()
+    _passed_attempt(db, learner, quiz)
     assert refresh_completion(enrolment) and enrolment.completed_at is not None
 
 
@@ -89,3 +87,38 @@ def test_the_progress_row_written_is_the_sessions_instance_as_stored(db, enrolle
     db.session.commit()
     db.session.expire_all()
     assert loaded.completed_at is not None
+
+
+def test_a_pass_with_modules_left_is_settled_by_one_count(db, enrolled, sql_statements):
+    learner, enrolment = enrolled
+    course = enrolment.course
+    *before_last, last = course.learner_modules
+    for module in before_last:
+        complete_module(learner, enrolment, module)
+    _passed_attempt(db, learner, quiz_for(course))
+    employee_id, course_id = learner.id, course.id
+    db.session.commit()
+    sql_statements.clear()
+    quiz_passed.send(None, employee_id=employee_id, course_id=course_id)
+    assert len(sql_statements) == 2  # the enrolment, and the count of modules left: no module is loaded
+    assert enrolment.completed_at is None and modules_left(enrolment) == 1
+    complete_module(learner, enrolment, last)  # the last module completes the course: the quiz was passed
+    assert modules_left(enrolment) == 0 and enrolment.completed_at is not None
+
+
+def test_a_pass_after_the_last_module_completes_the_course(db, enrolled):
+    learner, enrolment = enrolled
+    course = enrolment.course
+    for module in course.learner_modules:
+        complete_module(learner, enrolment, module)
+    assert enrolment.completed_at is None  # the quiz is still to pass
+    _passed_attempt(db, learner, quiz_for(course))
+    quiz_passed.send(None, employee_id=learner.id, course_id=course.id)
+    assert enrolment.completed_at is not None
+
+
+def _passed_attempt(db, learner, quiz):
+    now = utcnow()
+    db.session.add(QuizAttempt(quiz_id=quiz.id, employee_id=learner.id, number=1, state="graded", submitted_at=now,
+                               graded_at=now, max_score=10.0, score=9.0, percent=90.0, passed=True))
+    db.session.flush()

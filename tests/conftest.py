@@ -5,7 +5,6 @@ import contextvars
 import shutil
 import itertools
 import os
-import re
 from pathlib import Path
 
 import pytest

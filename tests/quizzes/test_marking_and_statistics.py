@@ -4,7 +4,7 @@ from __future__ import annotations
 import statistics as pystats
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.core.signals import quiz_passed
 from lms.learning.models import Course
@@ -13,6 +13,7 @@ from lms.quizzes import queries
 from lms.quizzes.attempts import save_answers, start_attempt, submit_attempt
 from lms.quizzes.bank import import_gift
 from lms.quizzes.models import Quiz, QuizAttempt
+from tests.helpers import counting
 
 ESSAY_BANK = """
 ::P01 pick::Pick A. {=A ~B}
@@ -228,14 +229,9 @@ def test_statistics_of_a_hand_built_set_of_attempts(db, stats_quiz):
 
 def test_statistics_take_the_same_number_of_queries_whatever_the_attempts(db, stats_quiz, make_employee):
     def count_queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            db.session.expire_all()
+        db.session.expire_all()
+        with counting(db.engine) as statements:
             queries.quiz_statistics(db.session.get(Quiz, stats_quiz.id))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     before = count_queries()

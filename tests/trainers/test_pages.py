@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.core.roles import Role
 from lms.trainers.certification import issue_certification, valid_certification
 from lms.trainers.models import CohortMember
 
-from tests.helpers import csrf_token_from
+from tests.helpers import counting, csrf_token_from
 from tests.trainers.conftest import PASSING, TODAY
 
 ROLE_ROUTES = {
@@ -178,17 +178,6 @@ def test_state_changing_routes_refuse_a_request_without_csrf_token(app, client, 
     assert csrf_token_from(html)
 
 
-def _count_queries(engine, fn) -> int:
-    seen = []
-    listener = lambda *args: seen.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
-
-
 def test_leader_pipeline_queries_do_not_grow_with_the_organization(app, db, world, make_employee, login, client):
     leader = make_employee(roles=(Role.LEADER,))
     login(leader)
@@ -198,13 +187,16 @@ def test_leader_pipeline_queries_do_not_grow_with_the_organization(app, db, worl
         assert response.status_code == 200
 
     world.member_at("certified")
-    small = _count_queries(db.engine, load)
+    with counting(db.engine) as small:
+        load()
     for _ in range(3):
         world.member_at("certified")
     for i in range(6):
         person = make_employee(department=world.lead.department)
         issue_certification(person, world.workshop, TODAY - timedelta(days=10 * i), certified_by=world.trainer)
     db.session.commit()
-    assert _count_queries(db.engine, load) == small
+    with counting(db.engine) as large:
+        load()
+    assert len(large) == len(small)
     page = client.get("/trainers/pipeline").get_data(as_text=True)
     assert "Trainers per 1,000" in page and "Tom Trainer" in page and "Lena Lead" in page

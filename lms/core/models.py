@@ -1,4 +1,4 @@
-"""The declarative base shared by every domain's models."""
+"""The declarative base of every domain's models, its column types, and `as_loaded` for rows written by Core."""
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -1,4 +1,4 @@
-"""The completed-module count: read once per request, never stale after a write in the same session."""
+"""Progress writes and counts: the completed-module count (read once, never stale), the resume point, a passed quiz."""
 from __future__ import annotations
 
 import pytest

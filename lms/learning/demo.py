@@ -117,7 +117,7 @@ def _seed_progress() -> None:
     modules_by_course: dict[int, list[int]] = {}
     for course_id, module_id in db.session.execute(
         select(CourseModule.course_id, CourseModule.id)
-        .where(CourseModule.archived.is_(False), CourseModule.for_role == "learner").order_by(CourseModule.position)
+        .where(CourseModule.counts_for_completion).order_by(CourseModule.position)
     ):
         modules_by_course.setdefault(course_id, []).append(module_id)
     for enrolment in db.session.execute(select(Enrolment)).scalars():

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.models import Base, TimestampMixin, utcnow
@@ -53,7 +54,7 @@ class Course(TimestampMixin, Base):
     @property
     def learner_modules(self) -> list[CourseModule]:
         """The modules that count for completion: live, and meant for learners."""
-        return [m for m in self.modules if not m.archived and m.for_role == "learner"]
+        return [m for m in self.modules if m.counts_for_completion]
 
     def module(self, stem: str) -> CourseModule | None:
         return next((m for m in self.modules if m.stem == stem and not m.archived), None)
@@ -93,6 +94,16 @@ class CourseModule(TimestampMixin, Base):
     archived: Mapped[bool] = mapped_column(default=False)
 
     course: Mapped[Course] = relationship(back_populates="modules")
+
+    @hybrid_property
+    def counts_for_completion(self) -> bool:
+        """Live and meant for learners: the modules a learner completes to complete the course."""
+        return not self.archived and self.for_role == "learner"
+
+    @counts_for_completion.inplace.expression
+    @classmethod
+    def _counts_for_completion_expression(cls):
+        return and_(cls.archived.is_(False), cls.for_role == "learner")
 
     def localized(self, language: str | None) -> tuple[str, str]:
         """(title, body HTML) in `language` when a translation exists, else the original."""

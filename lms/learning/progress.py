@@ -178,8 +178,8 @@ def _modules_left_statement():
             .where(ModuleProgress.module_id == CourseModule.id, ModuleProgress.employee_id == bindparam("employee_id"),
                    ModuleProgress.completed_at.is_not(None)))
     return (select(func.count()).select_from(CourseModule)
-            .where(CourseModule.course_id == bindparam("course_id"), CourseModule.archived.is_(False),
-                   CourseModule.for_role == "learner", ~done.exists()))
+            .where(CourseModule.course_id == bindparam("course_id"), CourseModule.counts_for_completion,
+                   ~done.exists()))
 
 
 def completed_module_count(enrolment: Enrolment) -> int:
@@ -206,8 +206,7 @@ def _forget_counts(session, *_args) -> None:
 def _completed_count_statement():
     return (select(func.count()).select_from(ModuleProgress).join(CourseModule, ModuleProgress.module_id == CourseModule.id)
             .where(ModuleProgress.employee_id == bindparam("employee_id"), CourseModule.course_id == bindparam("course_id"),
-                   CourseModule.archived.is_(False), CourseModule.for_role == "learner",
-                   ModuleProgress.completed_at.is_not(None)))
+                   CourseModule.counts_for_completion, ModuleProgress.completed_at.is_not(None)))
 
 
 @completion_requirement

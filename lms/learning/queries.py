@@ -33,7 +33,7 @@ class EnrolmentSummary:
 def _module_totals():
     return (
         select(CourseModule.course_id, func.count().label("total"))
-        .where(CourseModule.archived.is_(False), CourseModule.for_role == "learner")
+        .where(CourseModule.counts_for_completion)
         .group_by(CourseModule.course_id).subquery()
     )
 
@@ -43,7 +43,7 @@ def _modules_done(employee_id):
         select(CourseModule.course_id, func.count().label("done"))
         .join(ModuleProgress, ModuleProgress.module_id == CourseModule.id)
         .where(ModuleProgress.employee_id == employee_id, ModuleProgress.completed_at.is_not(None),
-               CourseModule.archived.is_(False), CourseModule.for_role == "learner")
+               CourseModule.counts_for_completion)
         .group_by(CourseModule.course_id).subquery()
     )
 

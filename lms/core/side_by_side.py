@@ -1,0 +1,80 @@
+"""Independent reads run side by side, each in its own app context and database session.
+
+A page of many figures (the leader's dashboard) spends much of its time waiting for the database server, one
+statement after another. Those waits can overlap: each read runs in a worker thread on its own session and
+connection while this thread goes on. On SQLite the statements run inside this process, so there is nothing to
+overlap: the reads simply run here, one after another (LMS_READ_THREADS decides; see lms/config.py).
+
+Only for functions that read committed rows and return plain values: ORM objects loaded by a worker belong to
+a session that has ended, and nothing the calling request has not committed is visible to a worker. Pass each
+read with its arguments already worked out (`functools.partial`): a worker has no request, so `request`,
+`current_user` and `g` are not there to be read.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from flask import Flask, current_app
+
+from lms.core.database import is_sqlite
+from lms.extensions import db
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
+_pool_guard = threading.Lock()
+
+
+def _threads(app: Flask) -> int:
+    """LMS_READ_THREADS, else 3 on a database server and none on SQLite; read once per app."""
+    threads = app.extensions.get("lms.read_threads")
+    if threads is None:
+        configured = app.config.get("LMS_READ_THREADS")
+        threads = int(configured) if configured is not None else (0 if is_sqlite(db.engine) else 3)
+        app.extensions["lms.read_threads"] = threads
+    return threads
+
+
+def _executor(threads: int) -> ThreadPoolExecutor:
+    """This process's pool, made on first use with the first app's size (a forked child makes its own: threads do
+    not survive a fork)."""
+    global _pool, _pool_pid
+    with _pool_guard:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool, _pool_pid = ThreadPoolExecutor(threads, thread_name_prefix="lms-read"), os.getpid()
+        return _pool
+
+
+def _in_own_session(app: Flask, read: Callable[[], Any]) -> Any:
+    with app.app_context():
+        result = read()
+        # Ended with COMMIT, as a request that only read is (lms.core.database.end_reads_with_commit), so that the
+        # connection keeps its prepared statements; the context's teardown then closes the session.
+        db.session.commit()
+        return result
+
+
+class Reads:
+    """Reads started by `start_reads`; `results()` waits for them all."""
+
+    def __init__(self, started: dict[str, Future | Any], done: bool) -> None:
+        self._started, self._done = started, done
+
+    def results(self) -> dict[str, Any]:
+        """Each read's value by name (a read that raised raises here)."""
+        if self._done:
+            return dict(self._started)
+        return {name: future.result() for name, future in self._started.items()}
+
+
+def start_reads(**reads: Callable[[], Any]) -> Reads:
+    """Start the named reads side by side (or run them here, in order, when no threads are configured)."""
+    app = current_app._get_current_object()
+    threads = _threads(app)
+    if threads < 2 or len(reads) < 2:
+        return Reads({name: read() for name, read in reads.items()}, done=True)
+    pool = _executor(threads)
+    return Reads({name: pool.submit(_in_own_session, app, read) for name, read in reads.items()}, done=False)

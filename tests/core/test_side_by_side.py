@@ -1,0 +1,60 @@
+"""Reads side by side: each in its own thread and session where threads are configured, else here in order."""
+from __future__ import annotations
+
+import threading
+from functools import partial
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.core.side_by_side import start_reads
+from lms.org.models import Employee
+
+
+def _where_and_how_many() -> tuple[int, int, int]:
+    """This thread, this session, and the people committed so far."""
+    from lms.extensions import db
+
+    return (threading.get_ident(), id(db.session()),
+            db.session.execute(select(func.count()).select_from(Employee)).scalar_one())
+
+
+def test_without_threads_the_reads_run_here_in_order(db, read_threads, make_employee):
+    read_threads(0)
+    make_employee()
+    order = []
+    results = start_reads(first=partial(order.append, "first"), second=partial(order.append, "second"),
+                          seen=_where_and_how_many).results()
+    assert order == ["first", "second"] and list(results) == ["first", "second", "seen"]
+    assert results["seen"] == (threading.get_ident(), id(db.session()), 1)
+
+
+def test_with_threads_each_read_has_its_own_thread_and_session(db, read_threads, make_employee):
+    read_threads(3)
+    make_employee()
+    make_employee()
+    results = start_reads(a=_where_and_how_many, b=_where_and_how_many, c=partial(sum, [1, 2, 3])).results()
+    here = (threading.get_ident(), id(db.session()))
+    for name in ("a", "b"):
+        thread, session, people = results[name]
+        assert thread != here[0] and session != here[1]
+        assert people == 2  # what the caller committed
+    assert results["c"] == 6
+
+
+def test_a_read_that_fails_raises_when_the_results_are_asked_for(db, read_threads):
+    read_threads(3)
+
+    def broken():
+        raise LookupError("no such figure")
+
+    reads = start_reads(fine=partial(int, "7"), broken=broken)
+    with pytest.raises(LookupError, match="no such figure"):
+        reads.results()
+
+
+def test_the_default_is_threads_on_a_database_server_and_none_on_sqlite(app, db, read_threads):
+    from lms.core.side_by_side import _threads
+
+    read_threads(None)
+    assert _threads(app) == (0 if db.engine.dialect.name == "sqlite" else 3)

@@ -1,9 +1,9 @@
 """Independent reads run side by side, each in its own app context and database session.
 
-A page of many figures (the leader's dashboard) spends much of its time waiting for the database server, one
-statement after another. Those waits can overlap: each read runs in a worker thread on its own session and
-connection while this thread goes on. On SQLite the statements run inside this process, so there is nothing to
-overlap: the reads simply run here, one after another (LMS_READ_THREADS decides; see lms/config.py).
+A page of many figures (the leader's dashboard) spends much of its time waiting for the database, one statement
+after another: on a server for the answer, on SQLite in its library, which lets other threads run meanwhile. Those
+waits can overlap: each read runs in a worker thread on its own session and connection while this thread goes on
+(LMS_READ_THREADS threads; see lms/config.py).
 
 Only for functions that read committed rows and return plain values: ORM objects loaded by a worker belong to
 a session that has ended, and nothing the calling request has not committed is visible to a worker. Pass each
@@ -19,22 +19,29 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy.engine import Engine
 
 from lms.core.database import is_sqlite
 from lms.extensions import db
 
+DEFAULT_THREADS = 3
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
 _pool_guard = threading.Lock()
 
 
+def threads_for(engine: Engine, configured: int) -> int:
+    """`configured`, or none on an in-memory SQLite database (each connection would be a database of its own)."""
+    in_memory = is_sqlite(engine) and engine.url.database in (None, "", ":memory:")
+    return 0 if in_memory else configured
+
+
 def _threads(app: Flask) -> int:
-    """LMS_READ_THREADS, else 3 on a database server and none on SQLite; read once per app."""
+    """The app's read threads, worked out once."""
     threads = app.extensions.get("lms.read_threads")
     if threads is None:
-        configured = app.config.get("LMS_READ_THREADS")
-        threads = int(configured) if configured is not None else (0 if is_sqlite(db.engine) else 3)
-        app.extensions["lms.read_threads"] = threads
+        threads = app.extensions["lms.read_threads"] = threads_for(
+            db.engine, int(app.config.get("LMS_READ_THREADS", DEFAULT_THREADS)))
     return threads
 
 
@@ -71,7 +78,7 @@ class Reads:
 
 
 def start_reads(**reads: Callable[[], Any]) -> Reads:
-    """Start the named reads side by side (or run them here, in order, when no threads are configured)."""
+    """Start the named reads side by side (or run them here, in order, with fewer than 2 threads)."""
     app = current_app._get_current_object()
     threads = _threads(app)
     if threads < 2 or len(reads) < 2:

@@ -5,9 +5,9 @@ import threading
 from functools import partial
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
-from lms.core.side_by_side import start_reads
+from lms.core.side_by_side import start_reads, threads_for
 from lms.org.models import Employee
 
 
@@ -53,8 +53,7 @@ def test_a_read_that_fails_raises_when_the_results_are_asked_for(db, read_thread
         reads.results()
 
 
-def test_the_default_is_threads_on_a_database_server_and_none_on_sqlite(app, db, read_threads):
-    from lms.core.side_by_side import _threads
-
-    read_threads(None)
-    assert _threads(app) == (0 if db.engine.dialect.name == "sqlite" else 3)
+def test_an_in_memory_sqlite_database_is_read_in_order(tmp_path):
+    in_memory, on_file = create_engine("sqlite://"), create_engine(f"sqlite:///{tmp_path / 'file.sqlite3'}")
+    assert threads_for(in_memory, 3) == 0  # each connection would be a database of its own
+    assert threads_for(on_file, 3) == 3

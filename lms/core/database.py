@@ -5,6 +5,8 @@ import logging
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from lms.core.sqlite_writers import AUTOCHECKPOINT_PAGES, QueuedConnection, queue_for
@@ -73,16 +75,16 @@ def _may_write(statement: str) -> bool:
     return statement.lstrip()[:6].upper() != "SELECT"
 
 
+def dialect_insert(dialect: str):
+    """The `insert` of this dialect (PostgreSQL's or SQLite's), whose statements know ON CONFLICT."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
 def insert_ignoring_duplicates(session, table, rows: list[dict]) -> None:
     """INSERT rows, silently skipping any that collide with an existing key."""
     if not rows:
         return
-    dialect = session.connection().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(table).on_conflict_do_nothing(), rows)
+    session.execute(dialect_insert(session.connection().dialect.name)(table).on_conflict_do_nothing(), rows)
 
 
 def _note_writes(engine: Engine) -> None:

@@ -6,11 +6,10 @@ from functools import cache
 
 from flask_babel import ngettext
 from sqlalchemy import bindparam, event, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lms.core.database import dialect_insert
 from lms.core.errors import NotFound, PermissionDenied
 from lms.core.markers import N_
 from lms.core.models import as_loaded, utcnow
@@ -106,7 +105,7 @@ def _touch_progress(employee: Employee, module: CourseModule, now: datetime, com
 def _touch_statement(dialect: str):
     # On the table, not the entity: the ORM's insert path cost more than the upsert itself.
     table = ModuleProgress.__table__
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(dialect)
     stmt = insert(table).values(
         employee_id=bindparam("employee_id"), module_id=bindparam("module_id"), first_viewed_at=bindparam("now"),
         last_viewed_at=bindparam("now"), completed_at=bindparam("completed_at"))

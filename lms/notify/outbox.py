@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
+from lms.core.database import dialect_insert
 from lms.core.emails import InvalidEmail, normalize_email
 from lms.core.errors import NotFound, ValidationFailed
 from lms.core.models import utcnow
@@ -55,7 +56,7 @@ def queue_email(
     # ON CONFLICT DO NOTHING rather than a savepoint around an IntegrityError: the caller's transaction is
     # untouched either way, and on SQLite a savepoint opened as the first statement of a transaction is
     # committed by its RELEASE (pysqlite starts transactions only at DML), so a rollback would not undo it.
-    statement = _dialect_insert(session)(OutboxMessage).values(**values)
+    statement = dialect_insert(session.get_bind().dialect.name)(OutboxMessage).values(**values)
     if dedupe_key is not None:
         statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
     new_id = session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none()
@@ -168,11 +169,3 @@ def _new_message_id() -> str:
     sender = current_app.config["LMS_MAIL_FROM"]
     domain = sender.rpartition("@")[2].strip(" >") or "localhost"
     return f"<{uuid.uuid4().hex}@{domain}>"
-
-
-def _dialect_insert(session):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert

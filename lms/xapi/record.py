@@ -12,6 +12,7 @@ from functools import cache
 from sqlalchemy import bindparam, event, select, text, update
 from sqlalchemy.orm import Session
 
+from lms.core.database import dialect_insert
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.xapi.models import XapiStatement
@@ -59,10 +60,7 @@ def void_statements(subjects: list[str], voider: dict, now: datetime | None = No
 @cache
 def _insert(dialect: str):
     """The insert of a pending statement, built once per dialect (every graded attempt and completion records one)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(dialect)
     # ON CONFLICT rather than a savepoint: the caller's transaction is left as it was either way.
     table = XapiStatement.__table__  # a Core insert: the ORM's bulk-insert path cost more than the statement
     return (insert(table)

@@ -1,9 +1,10 @@
 """Independent reads run side by side, each in its own app context and database session.
 
-A page of many figures (the leader's dashboard) spends much of its time waiting for the database, one statement
-after another: on a server for the answer, on SQLite in its library, which lets other threads run meanwhile. Those
-waits can overlap: each read runs in a worker thread on its own session and connection while this thread goes on
-(LMS_READ_THREADS threads; see lms/config.py).
+A page of many figures (the leader's dashboard) spends much of its time waiting for the database server, one
+statement after another. Those waits can overlap: each read runs in a worker thread on its own session and
+connection while this thread goes on (LMS_READ_THREADS threads; see lms/config.py). On SQLite the statements run in
+this process and mostly hold the interpreter: threads cost more CPU than they save time, so by default the reads
+run here, one after another.
 
 Only for functions that read committed rows and return plain values: ORM objects loaded by a worker belong to
 a session that has ended, and nothing the calling request has not committed is visible to a worker. Pass each
@@ -24,24 +25,26 @@ from sqlalchemy.engine import Engine
 from lms.core.database import is_sqlite
 from lms.extensions import db
 
-DEFAULT_THREADS = 3
+SERVER_THREADS = 3
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
 _pool_guard = threading.Lock()
 
 
-def threads_for(engine: Engine, configured: int) -> int:
-    """`configured`, or none on an in-memory SQLite database (each connection would be a database of its own)."""
-    in_memory = is_sqlite(engine) and engine.url.database in (None, "", ":memory:")
-    return 0 if in_memory else configured
+def threads_for(engine: Engine, configured: int | None) -> int:
+    """`configured`, else 3 on a database server and none on SQLite; never any on an in-memory SQLite database
+    (each connection would be a database of its own)."""
+    if is_sqlite(engine):
+        in_memory = engine.url.database in (None, "", ":memory:")
+        return 0 if in_memory or configured is None else configured
+    return SERVER_THREADS if configured is None else configured
 
 
 def _threads(app: Flask) -> int:
     """The app's read threads, worked out once."""
     threads = app.extensions.get("lms.read_threads")
     if threads is None:
-        threads = app.extensions["lms.read_threads"] = threads_for(
-            db.engine, int(app.config.get("LMS_READ_THREADS", DEFAULT_THREADS)))
+        threads = app.extensions["lms.read_threads"] = threads_for(db.engine, app.config.get("LMS_READ_THREADS"))
     return threads
 
 

@@ -53,7 +53,9 @@ def test_a_read_that_fails_raises_when_the_results_are_asked_for(db, read_thread
         reads.results()
 
 
-def test_an_in_memory_sqlite_database_is_read_in_order(tmp_path):
-    in_memory, on_file = create_engine("sqlite://"), create_engine(f"sqlite:///{tmp_path / 'file.sqlite3'}")
+def test_threads_by_default_on_a_server_only_and_never_on_an_in_memory_sqlite_database(tmp_path):
+    server = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connected
+    on_file, in_memory = create_engine(f"sqlite:///{tmp_path / 'file.sqlite3'}"), create_engine("sqlite://")
+    assert (threads_for(server, None), threads_for(on_file, None), threads_for(in_memory, None)) == (3, 0, 0)
+    assert (threads_for(server, 0), threads_for(on_file, 3)) == (0, 3)
     assert threads_for(in_memory, 3) == 0  # each connection would be a database of its own
-    assert threads_for(on_file, 3) == 3

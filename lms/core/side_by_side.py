@@ -58,33 +58,38 @@ def _executor(threads: int) -> ThreadPoolExecutor:
         return _pool
 
 
-def _in_own_session(app: Flask, read: Callable[[], Any]) -> Any:
+def _in_own_session(app: Flask, reads: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     with app.app_context():
-        result = read()
+        results = {name: read() for name, read in reads.items()}
         # Ended with COMMIT, as a request that only read is (lms.core.database.end_reads_with_commit), so that the
         # connection keeps its prepared statements; the context's teardown then closes the session.
         db.session.commit()
-        return result
+        return results
 
 
 class Reads:
     """Reads started by `start_reads`; `results()` waits for them all."""
 
-    def __init__(self, started: dict[str, Future | Any], done: bool) -> None:
-        self._started, self._done = started, done
+    def __init__(self, names: list[str], done: dict[str, Any], batches: list[Future]) -> None:
+        self._names, self._done, self._batches = names, done, batches
 
     def results(self) -> dict[str, Any]:
-        """Each read's value by name (a read that raised raises here)."""
-        if self._done:
-            return dict(self._started)
-        return {name: future.result() for name, future in self._started.items()}
+        """Each read's value by name, in the order given (a read that raised raises here)."""
+        found = dict(self._done)
+        for batch in self._batches:
+            found.update(batch.result())
+        return {name: found[name] for name in self._names}
 
 
 def start_reads(**reads: Callable[[], Any]) -> Reads:
-    """Start the named reads side by side (or run them here, in order, with fewer than 2 threads)."""
+    """Start the named reads side by side (or run them here, in order, with fewer than 2 threads).
+
+    The reads are dealt to the threads in turn, in the order given (slowest first balances them best); each thread
+    runs its share in one session, so that a read costs no set-up of its own.
+    """
     app = current_app._get_current_object()
-    threads = _threads(app)
-    if threads < 2 or len(reads) < 2:
-        return Reads({name: read() for name, read in reads.items()}, done=True)
-    pool = _executor(threads)
-    return Reads({name: pool.submit(_in_own_session, app, read) for name, read in reads.items()}, done=False)
+    threads = min(_threads(app), len(reads))
+    if threads < 2:
+        return Reads(list(reads), {name: read() for name, read in reads.items()}, [])
+    pool, dealt = _executor(threads), list(reads.items())
+    return Reads(list(reads), {}, [pool.submit(_in_own_session, app, dict(dealt[n::threads])) for n in range(threads)])

@@ -84,14 +84,14 @@ def dashboard():
     leader = scope.is_organization
     months = queries.months_back(today, tables.IDEA_MONTHS)
     # The figures that return plain values are read side by side; the pipeline (site rows) is read here meanwhile.
-    reads = start_reads(
-        participation=partial(queries.participation_by, scope, ("organization", "kind", "site"), today),
+    reads = start_reads(  # slowest first (see start_reads)
+        trend=partial(queries.review_trend, today) if leader else list,
         by_department=partial(queries.participation, scope, "department", today, page=_page()),
+        participation=partial(queries.participation_by, scope, ("organization", "kind", "site"), today),
         burn=partial(queries.burn_up, scope, today),
         implemented=partial(queries.implemented_by_department, scope, months),
-        trend=partial(queries.review_trend, today) if leader else list,
-        pass_rates=partial(queries.quiz_pass_rates, scope), hardest=partial(queries.hardest_questions, scope),
-        idea_status=partial(queries.ideas_by_status, scope), comparison=partial(queries.workshop_comparison, scope),
+        pass_rates=partial(queries.quiz_pass_rates, scope), idea_status=partial(queries.ideas_by_status, scope),
+        hardest=partial(queries.hardest_questions, scope), comparison=partial(queries.workshop_comparison, scope),
     )
     pipeline = queries.trainer_pipeline(scope, today)
     figures = reads.results()

@@ -24,8 +24,6 @@ from bench.record import record
 RUNS = 40
 TARGET_MS = {"sqlite": 150, "postgresql": 100}
 TARGET_RATIO = 1.5
-# The page as served reads its figures side by side on PostgreSQL and in order on SQLite; measured beside the other.
-OTHER_THREADS = {"postgresql": "0", "sqlite": "3"}
 ROOT = Path(__file__).resolve().parent.parent
 LEADER = ("leader@demo.example", "demo-pass-2027")
 
@@ -73,7 +71,6 @@ def _figures(today: date, counters: bool) -> dict:
 def measure(org) -> dict:
     """Page timings as served and as built, statements per page, baseline, and each figure from rows and counters."""
     served, built = page_in_process(org, "served"), page_in_process(org, "built")
-    other = page_in_process(org, "served", LMS_READ_THREADS=OTHER_THREADS[org.database])
     app = org.app()
     with app.app_context():
         from lms.extensions import db
@@ -90,13 +87,12 @@ def measure(org) -> dict:
         db.engine.dispose()
     return {"page": tuple(served["page"]), "statements": served["statements"], "baseline": p50_p95(baseline_ms),
             "figures": figures, "built": tuple(built["page"]), "objects": served["frozen"],
-            "cpu": tuple(served["cpu"]), "built_cpu": tuple(built["cpu"]),
-            "other": tuple(other["page"]), "other_cpu": tuple(other["cpu"])}
+            "cpu": tuple(served["cpu"]), "built_cpu": tuple(built["cpu"])}
 
 
-def page_in_process(org, how: str, **env) -> dict:
+def page_in_process(org, how: str) -> dict:
     """The page timed in a fresh process: the app from wsgi.py as gunicorn serves it, or a bare create_app()."""
-    out = subprocess.run([sys.executable, "-c", PAGE_SCRIPT, how, str(RUNS)], cwd=ROOT, env={**org.env(), **env},
+    out = subprocess.run([sys.executable, "-c", PAGE_SCRIPT, how, str(RUNS)], cwd=ROOT, env=org.env(),
                          capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"W1: timing the page ({how}) failed:\n{out.stderr[-3000:]}")
@@ -164,16 +160,6 @@ def report(database: str, results: list[tuple]) -> str:
         lines.append(f"| {org.employees:,} | {r['objects']:,} | {r['page'][0]:.1f} | {r['page'][1]:.1f} | "
                      f"{r['built'][0]:.1f} | {r['built'][1]:.1f} | {r['cpu'][0]:.1f} | {r['cpu'][1]:.1f} | "
                      f"{r['built_cpu'][0]:.1f} | {r['built_cpu'][1]:.1f} |")
-    other = OTHER_THREADS[database]
-    lines += ["", "The dashboard's independent figures can be read side by side, each in a worker thread on its own "
-              "session (`lms.core.side_by_side`), while the request reads the trainer pipeline: LMS_READ_THREADS, "
-              f"3 by default on PostgreSQL, none on SQLite. The page as served beside LMS_READ_THREADS={other}, "
-              "fresh processes one after the other, ms of server time and of the process's CPU time (all threads):",
-              "", f"| employees | as served: p50 | as served: p95 | as served: CPU p50 | LMS_READ_THREADS={other}: p50 | "
-              f"LMS_READ_THREADS={other}: p95 | LMS_READ_THREADS={other}: CPU p50 |", "|---:|---:|---:|---:|---:|---:|---:|"]
-    for org, r in results:
-        lines.append(f"| {org.employees:,} | {r['page'][0]:.1f} | {r['page'][1]:.1f} | {r['cpu'][0]:.1f} | "
-                     f"{r['other'][0]:.1f} | {r['other'][1]:.1f} | {r['other_cpu'][0]:.1f} |")
     lines += ["", "Each figure of the dashboard computed from the rows (as before the counters) and from the maintained "
               "counters (migration 0011_scale), median of 5 calls in the same run, ms:", "",
               "| figure | " + " | ".join(f"{o.employees:,}: rows | {o.employees:,}: counters" for o, _ in results) + " |",

@@ -58,9 +58,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "LMS_ARGON2_MEMORY_KIB": int(os.environ.get("LMS_ARGON2_MEMORY_KIB", "65536")),
         # How long a worker keeps a course it has loaded; a sync from the command line reaches it within this time.
         "LMS_COURSE_CACHE_SECONDS": float(os.environ.get("LMS_COURSE_CACHE_SECONDS", "30")),
-        # Threads reading a page's independent figures side by side (lms/core/side_by_side.py); 0 or 1: in order.
-        # Unset: 3 on a database server, none on SQLite.
-        "LMS_READ_THREADS": int(os.environ["LMS_READ_THREADS"]) if os.environ.get("LMS_READ_THREADS") else None,
         "LMS_CERTIFICATION_MONTHS": int(os.environ.get("LMS_CERTIFICATION_MONTHS", "24")),
         "LMS_LEAD_TRAINER_AFTER_SESSIONS": int(os.environ.get("LMS_LEAD_TRAINER_AFTER_SESSIONS", "3")),
         "LMS_BOOKING_CUTOFF_HOURS": int(os.environ.get("LMS_BOOKING_CUTOFF_HOURS", "24")),

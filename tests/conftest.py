@@ -123,19 +123,6 @@ def sql_statements(db):
 
 
 @pytest.fixture
-def read_threads(app):
-    """Set LMS_READ_THREADS for one test (the app reads it once, so its remembered value is dropped too)."""
-    before = app.config.get("LMS_READ_THREADS")
-
-    def use(threads: int | None) -> None:
-        app.config["LMS_READ_THREADS"] = threads
-        app.extensions.pop("lms.read_threads", None)
-
-    yield use
-    use(before)
-
-
-@pytest.fixture
 def client(app, db):
     return app.test_client()
 

@@ -6,7 +6,6 @@ and anything outside it is a 404. Ideas and review pages live in idea_views and 
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_date, gettext
@@ -19,7 +18,6 @@ from lms.core.markers import N_
 from lms.core.navigation import home_page, nav_item
 from lms.core.permissions import roles_required
 from lms.core.roles import Role
-from lms.core.side_by_side import start_reads
 from lms.extensions import db
 from lms.insights import charts, labels, queries, tables
 from lms.insights.exports import FORMATS, chunks
@@ -82,31 +80,26 @@ def _course_chart(p: queries.Participation):
 def dashboard():
     scope, today = _viewer_scope(), _today()
     leader = scope.is_organization
+    overall, by_kind, by_site = queries.participation_by(scope, ("organization", "kind", "site"), today)
+    burn = queries.burn_up(scope, today)
     months = queries.months_back(today, tables.IDEA_MONTHS)
-    # The figures that return plain values are read side by side; the pipeline (site rows) is read here meanwhile.
-    reads = start_reads(  # slowest first (see start_reads)
-        trend=partial(queries.review_trend, today) if leader else list,
-        by_department=partial(queries.participation, scope, "department", today, page=_page()),
-        participation=partial(queries.participation_by, scope, ("organization", "kind", "site"), today),
-        burn=partial(queries.burn_up, scope, today),
-        implemented=partial(queries.implemented_by_department, scope, months),
-        pass_rates=partial(queries.quiz_pass_rates, scope), idea_status=partial(queries.ideas_by_status, scope),
-        hardest=partial(queries.hardest_questions, scope), comparison=partial(queries.workshop_comparison, scope),
-    )
-    pipeline = queries.trainer_pipeline(scope, today)
-    figures = reads.results()
-    (overall, by_kind, by_site), burn, implemented, trend = (figures.pop(name) for name in (
-        "participation", "burn", "implemented", "trend"))
+    implemented = queries.implemented_by_department(scope, months)
     per_month = queries.implemented_per_month(implemented, months)
+    trend = queries.review_trend(today) if leader else []
     return render_template(
-        "insights/dashboard.html", scope=scope, leader=leader, today=today, pipeline=pipeline,
-        overall=overall, course_chart=_course_chart(overall), by_kind=by_kind, by_site=by_site,
-        burn=burn, burn_chart=_burn_chart(burn), months=months, per_month=per_month,
+        "insights/dashboard.html", scope=scope, leader=leader, today=today,
+        overall=overall, course_chart=_course_chart(overall),
+        by_kind=by_kind, by_site=by_site,
+        by_department=queries.participation(scope, "department", today, page=_page()),
+        burn=burn, burn_chart=_burn_chart(burn),
+        pipeline=queries.trainer_pipeline(scope, today),
+        pass_rates=queries.quiz_pass_rates(scope), hardest=queries.hardest_questions(scope),
+        idea_status=queries.ideas_by_status(scope), months=months, per_month=per_month,
         implemented=queries.leading_departments(implemented, months, tables.IDEA_DEPARTMENTS_SHOWN),
         other_departments=max(0, len(implemented) - tables.IDEA_DEPARTMENTS_SHOWN),
         ideas_chart=charts.column_bars([(format_date(m, "MMM"), n) for m, n in per_month]),
+        comparison=queries.workshop_comparison(scope),
         trend=trend, trend_chart=charts.percent_bars([(format_date(t.period, "MMMM y"), t.percent_submitted) for t in trend]),
-        **figures,
     )
 
 

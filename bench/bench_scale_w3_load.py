@@ -100,8 +100,7 @@ def _accounts(org, path: Path) -> int:
             select(Employee.id, Employee.email, Course.slug, CourseModule.stem)
             .join(Enrolment, Enrolment.employee_id == Employee.id).join(Course, Enrolment.course_id == Course.id)
             .join(CourseModule, CourseModule.course_id == Course.id)
-            .where(Employee.id.in_(learners), Course.kind == "online", CourseModule.for_role == "learner",
-                   CourseModule.archived.is_(False))
+            .where(Employee.id.in_(learners), Course.kind == "online", CourseModule.counts_for_completion)
         ).all()
         db.session.remove()
         db.engine.dispose()

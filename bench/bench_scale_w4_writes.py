@@ -45,8 +45,7 @@ def _completion_items(count: int) -> list[tuple]:
         .outerjoin(ModuleProgress, (ModuleProgress.employee_id == Enrolment.employee_id)
                    & (ModuleProgress.module_id == CourseModule.id))
         .where(Course.kind == "online", Enrolment.completed_at.is_(None), Enrolment.unassigned_at.is_(None),
-               CourseModule.for_role == "learner", CourseModule.archived.is_(False),
-               ModuleProgress.completed_at.is_(None), Enrolment.employee_id > 200)
+               CourseModule.counts_for_completion, ModuleProgress.completed_at.is_(None), Enrolment.employee_id > 200)
         .order_by(Enrolment.id, CourseModule.position).limit(count * 3)
     ).all()
     random.Random(4).shuffle(rows)
